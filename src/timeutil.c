@@ -2,6 +2,7 @@
 #include "podmortem/timeutil.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int64_t pm_time_from_civil(int y, int mon, int d, int h, int mi, int s)
 {
@@ -35,9 +36,16 @@ void pm_time_format(int64_t t, char out[PM_TIME_LEN])
 		snprintf(out, PM_TIME_LEN, "%s", "0000-00-00T00:00:00Z");
 		return;
 	}
-	snprintf(out, PM_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y,
-		 (int)m, (int)d, (int)(secs / 3600), (int)(secs / 60 % 60),
-		 (int)(secs % 60));
+	{
+		/* values are in range here; the wide buffer keeps gcc's
+		 * truncation analysis quiet */
+		char tmp[64];
+		snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+			 (int)y, (int)m, (int)d, (int)(secs / 3600),
+			 (int)(secs / 60 % 60), (int)(secs % 60));
+		memcpy(out, tmp, PM_TIME_LEN - 1);
+		out[PM_TIME_LEN - 1] = '\0';
+	}
 }
 
 static int digits(const char *s, size_t n, size_t at, int count, int *out)
