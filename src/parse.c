@@ -16,12 +16,14 @@ extern const struct pm_parser pm_parser_k8s_json;
 extern const struct pm_parser pm_parser_k8s_yaml;
 extern const struct pm_parser pm_parser_log;
 extern const struct pm_parser pm_parser_text;
+extern const struct pm_parser pm_parser_df;
 
 static const struct pm_parser *const table[] = {
 	&pm_parser_k8s_json,
 	&pm_parser_k8s_yaml,
 	&pm_parser_log,
 	&pm_parser_text,
+	&pm_parser_df,
 };
 
 const struct pm_parser *const *pm_parsers(size_t *count)
