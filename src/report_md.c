@@ -1,0 +1,257 @@
+/*
+ * report_md.c - report.md: GitHub-flavoured Markdown for tickets.
+ * Everything from the bundle is escaped: no raw HTML, no live links,
+ * commands in fences longer than any backtick run they contain.
+ */
+#include "podmortem/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Inline text: Markdown punctuation and HTML escaped, newlines folded. */
+static void md_text(struct pm_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '<')
+			pm_buf_adds(b, "&lt;");
+		else if (c == '>')
+			pm_buf_adds(b, "&gt;");
+		else if (c == '&')
+			pm_buf_adds(b, "&amp;");
+		else if (c == '\n' || c == '\r')
+			pm_buf_addc(b, ' ');
+		else if (strchr("\\`*_{}[]()#+-.!|~", c)) {
+			pm_buf_addc(b, '\\');
+			pm_buf_addc(b, (char)c);
+		} else if (c < 0x20 || c == 0x7f)
+			pm_buf_addc(b, ' ');
+		else
+			pm_buf_addc(b, (char)c);
+	}
+}
+
+static void md_code_block(struct pm_buf *b, const char *s)
+{
+	int run = 0, longest = 0;
+	for (const char *p = s; *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	for (int i = 0; i < (longest < 3 ? 3 : longest + 1); i++)
+		pm_buf_addc(b, '`');
+	pm_buf_adds(b, "sh\n");
+	pm_buf_adds(b, s);
+	pm_buf_addc(b, '\n');
+	for (int i = 0; i < (longest < 3 ? 3 : longest + 1); i++)
+		pm_buf_addc(b, '`');
+	pm_buf_addc(b, '\n');
+}
+
+static const char *js(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static void value_md(struct pm_buf *b, json_t *v)
+{
+	if (json_is_string(v))
+		md_text(b, json_string_value(v));
+	else if (json_is_integer(v))
+		pm_buf_addf(b, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		pm_buf_addf(b, "%.4g", json_real_value(v));
+	else if (json_is_null(v))
+		pm_buf_adds(b, "\xE2\x80\x94"); /* em dash */
+	else {
+		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		md_text(b, s);
+		free(s);
+	}
+}
+
+static void md_list(struct pm_buf *b, const char *head, json_t *arr)
+{
+	size_t i;
+	json_t *v;
+	if (!json_array_size(arr))
+		return;
+	pm_buf_addf(b, "\n%s\n\n", head);
+	json_array_foreach(arr, i, v) {
+		pm_buf_adds(b, "- ");
+		md_text(b, json_string_value(v));
+		pm_buf_addc(b, '\n');
+	}
+}
+
+static void finding_md(struct pm_buf *b, json_t *f, int n)
+{
+	json_t *res = json_object_get(f, "resource"), *ev, *v;
+	const char *k;
+	size_t i;
+
+	pm_buf_addf(b, "\n#### %d. [%s] ", n, js(f, "severity"));
+	md_text(b, js(f, "title"));
+	pm_buf_adds(b, "\n\n");
+	md_text(b, js(f, "message"));
+	pm_buf_adds(b, "\n\n");
+	pm_buf_adds(b, "- Rule: `");
+	md_text(b, js(f, "rule"));
+	pm_buf_adds(b, "`\n");
+	if (*js(res, "name")) {
+		pm_buf_adds(b, "- Resource: ");
+		md_text(b, js(res, "kind"));
+		pm_buf_adds(b, " ");
+		if (*js(res, "namespace")) {
+			md_text(b, js(res, "namespace"));
+			pm_buf_adds(b, "/");
+		}
+		md_text(b, js(res, "name"));
+		pm_buf_addc(b, '\n');
+	}
+	if (*js(f, "source")) {
+		pm_buf_adds(b, "- Source: ");
+		md_text(b, js(f, "source"));
+		pm_buf_addc(b, '\n');
+	}
+	ev = json_object_get(f, "evidence");
+	if (json_object_size(ev)) {
+		pm_buf_adds(b, "\n| evidence | value |\n|---|---|\n");
+		json_object_foreach(ev, k, v) {
+			pm_buf_adds(b, "| ");
+			md_text(b, k);
+			pm_buf_adds(b, " | ");
+			value_md(b, v);
+			pm_buf_adds(b, " |\n");
+		}
+	}
+	md_list(b, "Likely causes:", json_object_get(f, "causes"));
+	if (json_array_size(json_object_get(f, "diagnose"))) {
+		pm_buf_adds(b, "\nNext steps:\n\n");
+		json_array_foreach(json_object_get(f, "diagnose"), i, v)
+			md_code_block(b, json_string_value(v));
+	}
+	md_list(b, "Fix:", json_object_get(f, "remediation"));
+	md_list(b, "Links:", json_object_get(f, "links"));
+}
+
+int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
+		       struct pm_error *err)
+{
+	json_t *m = pm_report_model(a), *bundle, *sum, *v, *sec;
+	size_t i, j;
+	int n = 0;
+
+	bundle = json_object_get(m, "bundle");
+	sum = json_object_get(m, "summary");
+	pm_buf_adds(b, "# podmortem diagnosis\n\n");
+	pm_buf_adds(b, "**");
+	md_text(b, js(sum, "verdict"));
+	pm_buf_adds(b, "**\n\n");
+	pm_buf_addf(b, "| critical | error | warning | info | coverage gaps |\n"
+		    "|---|---|---|---|---|\n| %lld | %lld | %lld | %lld | %lld |\n\n",
+		    json_integer_value(json_object_get(sum, "critical")),
+		    json_integer_value(json_object_get(sum, "error")),
+		    json_integer_value(json_object_get(sum, "warning")),
+		    json_integer_value(json_object_get(sum, "info")),
+		    json_integer_value(json_object_get(sum, "gaps")));
+	pm_buf_adds(b, "| bundle | cluster | context | collected at | collector |\n"
+		    "|---|---|---|---|---|\n| ");
+	md_text(b, js(bundle, "source"));
+	pm_buf_adds(b, " | ");
+	md_text(b, js(json_object_get(bundle, "cluster"), "server"));
+	pm_buf_adds(b, " ");
+	md_text(b, js(json_object_get(bundle, "cluster"), "version"));
+	pm_buf_adds(b, " | ");
+	md_text(b, js(json_object_get(bundle, "cluster"), "context"));
+	pm_buf_adds(b, " | ");
+	md_text(b, js(bundle, "collected_at"));
+	pm_buf_adds(b, " | ");
+	md_text(b, js(json_object_get(bundle, "collector"), "name"));
+	pm_buf_adds(b, " ");
+	md_text(b, js(json_object_get(bundle, "collector"), "version"));
+	pm_buf_adds(b, " |\n");
+
+	pm_buf_adds(b, "\n## Sections of the guide\n\n| section | state | findings |\n|---|---|---|\n");
+	json_array_foreach(json_object_get(m, "sections"), i, sec) {
+		const char *st = js(sec, "state");
+		pm_buf_adds(b, "| ");
+		md_text(b, js(sec, "key"));
+		pm_buf_adds(b, " \xE2\x80\x94 ");
+		md_text(b, js(sec, "title"));
+		pm_buf_addf(b, " | %s | %lld |\n",
+			    !strcmp(st, "problem") ? "problem found"
+			    : !strcmp(st, "ok") ? "checked, fine" : "could not check",
+			    json_integer_value(json_object_get(sec, "findings")));
+	}
+
+	pm_buf_adds(b, "\n## Findings\n");
+	if (!json_array_size(json_object_get(m, "findings")))
+		pm_buf_adds(b, "\nNo findings.\n");
+	json_array_foreach(json_object_get(m, "sections"), i, sec) {
+		int head = 0;
+		json_array_foreach(json_object_get(m, "findings"), j, v) {
+			if (strcmp(js(v, "section"), js(sec, "key")))
+				continue;
+			if (!head++) {
+				pm_buf_adds(b, "\n### ");
+				md_text(b, js(sec, "title"));
+				pm_buf_adds(b, " (`");
+				md_text(b, js(sec, "key"));
+				pm_buf_adds(b, "`)\n");
+			}
+			finding_md(b, v, ++n);
+		}
+	}
+	/* findings whose section is not in sections.yaml still show */
+	json_array_foreach(json_object_get(m, "findings"), j, v) {
+		int known = 0;
+		json_array_foreach(json_object_get(m, "sections"), i, sec)
+			known |= !strcmp(js(v, "section"), js(sec, "key"));
+		if (!known)
+			finding_md(b, v, ++n);
+	}
+
+	pm_buf_adds(b, "\n## Coverage\n\n");
+	if (!json_array_size(json_object_get(m, "gaps")))
+		pm_buf_adds(b, "Everything in the bundle was read.\n");
+	else {
+		pm_buf_adds(b, "What could not be collected or read:\n\n"
+			    "| category | file | line | reason |\n|---|---|---|---|\n");
+		json_array_foreach(json_object_get(m, "gaps"), i, v) {
+			pm_buf_adds(b, "| ");
+			md_text(b, js(v, "category"));
+			pm_buf_adds(b, " | ");
+			md_text(b, js(v, "path"));
+			pm_buf_adds(b, " | ");
+			value_md(b, json_object_get(v, "line"));
+			pm_buf_adds(b, " | ");
+			md_text(b, js(v, "reason"));
+			pm_buf_adds(b, " |\n");
+		}
+	}
+	if (json_array_size(json_object_get(m, "skipped"))) {
+		pm_buf_adds(b, "\nRules skipped:\n\n| rule | reason |\n|---|---|\n");
+		json_array_foreach(json_object_get(m, "skipped"), i, v) {
+			pm_buf_adds(b, "| ");
+			md_text(b, js(v, "rule"));
+			pm_buf_adds(b, " | ");
+			md_text(b, js(v, "reason"));
+			pm_buf_adds(b, " |\n");
+		}
+	}
+	if (json_array_size(json_object_get(m, "rule_errors"))) {
+		pm_buf_adds(b, "\nRules that failed:\n\n");
+		json_array_foreach(json_object_get(m, "rule_errors"), i, v) {
+			pm_buf_adds(b, "- ");
+			md_text(b, js(v, "error"));
+			pm_buf_addc(b, '\n');
+		}
+	}
+	json_decref(m);
+	if (pm_buf_check(b))
+		return pm_error_set(err, PM_ETOOBIG, "report.md: too large");
+	return 0;
+}
