@@ -390,11 +390,16 @@ int pm_analyze(const struct pm_analyze_opts *o, struct pm_analysis *a,
 			return rc;
 		pm_bundle_free(probe);
 	}
-	if ((rc = pm_outdir_prepare(a->outdir, err)))
-		return rc;
-	snprintf(dbpath, sizeof(dbpath), "%s/bundle.db", a->outdir);
-	if ((rc = pm_store_open(&a->store, dbpath, err)))
-		return rc;
+	if (o->in_memory) {
+		if ((rc = pm_store_open_memory(&a->store, err)))
+			return rc;
+	} else {
+		if ((rc = pm_outdir_prepare(a->outdir, err)))
+			return rc;
+		snprintf(dbpath, sizeof(dbpath), "%s/bundle.db", a->outdir);
+		if ((rc = pm_store_open(&a->store, dbpath, err)))
+			return rc;
+	}
 	if ((rc = pm_store_begin(a->store, err)))
 		return rc;
 	if ((rc = read_manifest(a, o, err)))

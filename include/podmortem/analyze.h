@@ -20,6 +20,7 @@ struct pm_analyze_opts {
 	const char *rules_dir;  /* NULL: PODMORTEM_RULES or the built-in path */
 	const char *lang;       /* "en" (default) or "zh" */
 	int fts;                /* also build the log search index */
+	int in_memory;          /* store in memory, write nothing (rule tests) */
 	struct pm_bundle_limits limits;
 };
 
