@@ -17,6 +17,10 @@ extern const struct pm_parser pm_parser_k8s_yaml;
 extern const struct pm_parser pm_parser_log;
 extern const struct pm_parser pm_parser_text;
 extern const struct pm_parser pm_parser_df;
+extern const struct pm_parser pm_parser_dns;
+extern const struct pm_parser pm_parser_ping;
+extern const struct pm_parser pm_parser_iperf3;
+extern const struct pm_parser pm_parser_dd;
 
 static const struct pm_parser *const table[] = {
 	&pm_parser_k8s_json,
@@ -24,6 +28,10 @@ static const struct pm_parser *const table[] = {
 	&pm_parser_log,
 	&pm_parser_text,
 	&pm_parser_df,
+	&pm_parser_dns,
+	&pm_parser_ping,
+	&pm_parser_iperf3,
+	&pm_parser_dd,
 };
 
 const struct pm_parser *const *pm_parsers(size_t *count)

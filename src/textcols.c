@@ -134,6 +134,21 @@ int pm_tc_number(const char *s, size_t n, double *out, size_t *used)
 	}
 	if (!digits)
 		return -1;
+	/* "5.1e-05" (GNU dd on fast copies) */
+	if (i + 1 < n && (s[i] == 'e' || s[i] == 'E')) {
+		size_t j = i + 1;
+		int eneg = 0, e = 0, ed = 0;
+		if (j < n && (s[j] == '-' || s[j] == '+'))
+			eneg = s[j++] == '-';
+		while (j < n && isdigit((unsigned char)s[j]) && ed < 4) {
+			e = e * 10 + (s[j++] - '0');
+			ed++;
+		}
+		if (ed) {
+			v *= pow(10, eneg ? -e : e);
+			i = j;
+		}
+	}
 	*out = neg ? -v : v;
 	if (used)
 		*used = i;

@@ -41,7 +41,7 @@ size_t pm_tc_strip_ansi(char *s, size_t n);
 int pm_tc_header(const char *hdr, size_t n, const char *const *names,
 		 int count, long *offs);
 
-/* Decimal number prefix ("1.5", "-3", "2e3" not accepted); *used = bytes. */
+/* Decimal number prefix ("1.5", "-3", "5.1e-05"); *used = bytes. */
 int pm_tc_number(const char *s, size_t n, double *out, size_t *used);
 /* Whole field an unsigned integer (no sign, no unit); -1 otherwise. */
 long long pm_tc_int(const char *s, size_t n);
