@@ -17,6 +17,8 @@ extern const struct pm_parser pm_parser_k8s_yaml;
 extern const struct pm_parser pm_parser_log;
 extern const struct pm_parser pm_parser_text;
 extern const struct pm_parser pm_parser_df;
+extern const struct pm_parser pm_parser_x509;
+extern const struct pm_parser pm_parser_etcd_health;
 extern const struct pm_parser pm_parser_dns;
 extern const struct pm_parser pm_parser_ping;
 extern const struct pm_parser pm_parser_iperf3;
@@ -28,6 +30,8 @@ static const struct pm_parser *const table[] = {
 	&pm_parser_log,
 	&pm_parser_text,
 	&pm_parser_df,
+	&pm_parser_x509,
+	&pm_parser_etcd_health,
 	&pm_parser_dns,
 	&pm_parser_ping,
 	&pm_parser_iperf3,
