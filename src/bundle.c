@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define PATH_MAX_BUNDLE 1024
 #define DIR_MAX_DEPTH 32
@@ -23,9 +24,24 @@ struct dirwalk {
 	size_t n, pos;
 };
 
+/*
+ * gzip is inflated here, not by libarchive: its gzip filter refuses a
+ * cut stream before the first header, while a stream we feed it yields
+ * every entry up to the cut and then a clear error.
+ */
+struct gzsrc {
+	int fd;
+	int gzip;             /* 0: pass bytes through (plain tar) */
+	int in_eof, done, err;
+	z_stream z;
+	unsigned char in[1 << 16];
+	unsigned char out[1 << 16];
+};
+
 struct pm_bundle {
 	struct pm_bundle_limits lim;
 	struct archive *ar;
+	struct gzsrc *gz;
 	struct dirwalk dw;
 	char root[PATH_MAX_BUNDLE];
 	char top[256];
@@ -307,6 +323,122 @@ static int ar_next(struct pm_bundle *b, struct pm_entry *e,
 	}
 }
 
+static la_ssize_t gz_read(struct archive *a, void *client, const void **buff)
+{
+	struct gzsrc *g = client;
+	ssize_t n;
+
+	if (!g->gzip) {
+		do
+			n = read(g->fd, g->out, sizeof(g->out));
+		while (n < 0 && errno == EINTR);
+		*buff = g->out;
+		if (n < 0)
+			archive_set_error(a, errno, "read failed");
+		return n;
+	}
+	g->z.next_out = g->out;
+	g->z.avail_out = sizeof(g->out);
+	while (g->z.avail_out == sizeof(g->out) && !g->done) {
+		int zr;
+		if (g->z.avail_in == 0 && !g->in_eof) {
+			do
+				n = read(g->fd, g->in, sizeof(g->in));
+			while (n < 0 && errno == EINTR);
+			if (n < 0) {
+				archive_set_error(a, errno, "read failed");
+				return -1;
+			}
+			if (n == 0)
+				g->in_eof = 1;
+			g->z.next_in = g->in;
+			g->z.avail_in = (uInt)n;
+		}
+		if (g->z.avail_in == 0 && g->in_eof) {
+			archive_set_error(a, EIO,
+					  "gzip stream cut short (truncated file)");
+			return -1;
+		}
+		zr = inflate(&g->z, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END) {
+			/* another gzip member may follow (concatenated .gz) */
+			if (g->z.avail_in == 0 && !g->in_eof) {
+				n = read(g->fd, g->in, sizeof(g->in));
+				if (n <= 0)
+					g->in_eof = 1;
+				g->z.next_in = g->in;
+				g->z.avail_in = n > 0 ? (uInt)n : 0;
+			}
+			if (g->z.avail_in == 0)
+				g->done = 1;
+			else
+				inflateReset(&g->z);
+		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			archive_set_error(a, EIO, "gzip data damaged: %s",
+					  g->z.msg ? g->z.msg : "inflate failed");
+			return -1;
+		}
+	}
+	*buff = g->out;
+	return (la_ssize_t)(sizeof(g->out) - g->z.avail_out);
+}
+
+static int gz_close(struct archive *a, void *client)
+{
+	struct gzsrc *g = client;
+	(void)a;
+	if (g->gzip)
+		inflateEnd(&g->z);
+	close(g->fd);
+	g->fd = -1;
+	return ARCHIVE_OK;
+}
+
+/* Opens path for libarchive through gz_read when it is gzip or plain;
+ * other compressions (xz, zstd, bzip2) go to libarchive's own filters. */
+static int open_archive(struct pm_bundle *b, const char *path,
+			struct pm_error *err)
+{
+	unsigned char magic[2] = { 0, 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return pm_error_setat(err, PM_EIO, path, 0, "cannot open: %s",
+				      strerror(errno));
+	n = read(fd, magic, 2);
+	if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+		b->gz = calloc(1, sizeof(*b->gz));
+		if (!b->gz || inflateInit2(&b->gz->z, 15 + 16) != Z_OK) {
+			close(fd);
+			return pm_error_set(err, PM_ENOMEM, "out of memory");
+		}
+		b->gz->gzip = 1;
+	} else if (n >= 0 && (magic[0] == 0xfd || magic[0] == 0x28 ||
+			      magic[0] == 'B')) {
+		close(fd); /* xz, zstd, bzip2: libarchive's filters */
+		archive_read_support_filter_all(b->ar);
+		if (archive_read_open_filename(b->ar, path, 1 << 16) != ARCHIVE_OK)
+			return pm_error_setat(err, PM_EPARSE, path, 0,
+					      "not a readable tar archive: %s",
+					      archive_error_string(b->ar));
+		return 0;
+	} else {
+		b->gz = calloc(1, sizeof(*b->gz));
+		if (!b->gz) {
+			close(fd);
+			return pm_error_set(err, PM_ENOMEM, "out of memory");
+		}
+	}
+	lseek(fd, 0, SEEK_SET);
+	b->gz->fd = fd;
+	if (archive_read_open(b->ar, b->gz, NULL, gz_read, gz_close) != ARCHIVE_OK)
+		return pm_error_setat(err, PM_EPARSE, path, 0,
+				      "not a readable tar archive: %s",
+				      archive_error_string(b->ar));
+	return 0;
+}
+
 int pm_bundle_open(struct pm_bundle **out, const char *path,
 		   const struct pm_bundle_limits *limits,
 		   struct pm_error *err)
@@ -343,13 +475,10 @@ int pm_bundle_open(struct pm_bundle **out, const char *path,
 		free(b);
 		return pm_error_set(err, PM_ENOMEM, "out of memory");
 	}
-	archive_read_support_filter_all(b->ar);
 	archive_read_support_format_tar(b->ar);
-	if (archive_read_open_filename(b->ar, path, 1 << 16) != ARCHIVE_OK) {
-		pm_error_setat(err, PM_EPARSE, path, 0, "not a readable tar archive: %s",
-			       archive_error_string(b->ar));
+	if (open_archive(b, path, err)) {
 		pm_bundle_free(b);
-		return PM_EPARSE;
+		return err->code;
 	}
 	*out = b;
 	return 0;
@@ -409,6 +538,7 @@ void pm_bundle_free(struct pm_bundle *b)
 		return;
 	if (b->ar)
 		archive_read_free(b->ar);
+	free(b->gz);
 	if (b->fd >= 0)
 		close(b->fd);
 	for (size_t i = 0; i < b->dw.n; i++)
