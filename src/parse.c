@@ -15,6 +15,7 @@
 extern const struct pm_parser pm_parser_k8s_json;
 extern const struct pm_parser pm_parser_k8s_yaml;
 extern const struct pm_parser pm_parser_log;
+extern const struct pm_parser pm_parser_artifact;
 extern const struct pm_parser pm_parser_text;
 extern const struct pm_parser pm_parser_df;
 extern const struct pm_parser pm_parser_x509;
@@ -28,6 +29,7 @@ static const struct pm_parser *const table[] = {
 	&pm_parser_k8s_json,
 	&pm_parser_k8s_yaml,
 	&pm_parser_log,
+	&pm_parser_artifact,
 	&pm_parser_text,
 	&pm_parser_df,
 	&pm_parser_x509,

@@ -81,6 +81,9 @@ struct lp {
 	struct pm_buf fields;    /* JSON object text */
 	struct pm_buf tmpl;
 	long cut_listed;
+	int64_t last_t;          /* last time formatted, and its text */
+	int last_tvalid;
+	char last_tbuf[PM_TIME_LEN];
 	char pathbuf[3][256];    /* ns/pod/container told by the path */
 };
 
@@ -1269,7 +1272,6 @@ static int emit(struct lp *lp, const struct rec *r, long line)
 {
 	struct pm_parse_ctx *ctx = lp->ctx;
 	sqlite3_stmt *st = pm_store_stmt(ctx->store, insert_sql, ctx->err);
-	char tbuf[PM_TIME_LEN];
 	const char *fmt = fmt_names[r->outer][r->fmt];
 
 	if (!st)
@@ -1284,8 +1286,13 @@ static int emit(struct lp *lp, const struct rec *r, long line)
 	sqlite3_bind_int(st, 5, lp->previous);
 	sqlite3_bind_int64(st, 6, line);
 	if (r->has_t) {
-		pm_time_format(r->t, tbuf);
-		bind_static(st, 7, tbuf, strlen(tbuf));
+		/* many lines share a second: format each second once */
+		if (!lp->last_tvalid || lp->last_t != r->t) {
+			pm_time_format(r->t, lp->last_tbuf);
+			lp->last_t = r->t;
+			lp->last_tvalid = 1;
+		}
+		bind_static(st, 7, lp->last_tbuf, PM_TIME_LEN - 1);
 	}
 	if (r->tt)
 		bind_static(st, 8, r->tt, r->ttlen);
