@@ -18,6 +18,12 @@ extern const struct pm_parser pm_parser_log;
 extern const struct pm_parser pm_parser_artifact;
 extern const struct pm_parser pm_parser_text;
 extern const struct pm_parser pm_parser_df;
+extern const struct pm_parser pm_parser_cluster_info;
+extern const struct pm_parser pm_parser_componentstatuses;
+extern const struct pm_parser pm_parser_can_i_list;
+extern const struct pm_parser pm_parser_can_i;
+extern const struct pm_parser pm_parser_top_pods;
+extern const struct pm_parser pm_parser_top_nodes;
 extern const struct pm_parser pm_parser_x509;
 extern const struct pm_parser pm_parser_etcd_health;
 extern const struct pm_parser pm_parser_dns;
@@ -32,6 +38,12 @@ static const struct pm_parser *const table[] = {
 	&pm_parser_artifact,
 	&pm_parser_text,
 	&pm_parser_df,
+	&pm_parser_cluster_info,
+	&pm_parser_componentstatuses,
+	&pm_parser_can_i_list,
+	&pm_parser_can_i,
+	&pm_parser_top_pods,
+	&pm_parser_top_nodes,
 	&pm_parser_x509,
 	&pm_parser_etcd_health,
 	&pm_parser_dns,

@@ -269,6 +269,50 @@ const char *pm_tc_host(const struct pm_parse_ctx *ctx, char *out, size_t n)
 	return out;
 }
 
+void pm_tc_auth_subject(const struct pm_parse_ctx *ctx, char *subj,
+			size_t sn, char *ns, size_t nn)
+{
+	const char *b = pm_tc_basename(ctx->in->path);
+	const char *a = strstr(b, "__"), *c = a ? strstr(a + 2, "__") : NULL;
+	const char *dot = c ? strrchr(c + 2, '.') : NULL;
+	struct pm_tc_argv av;
+	const char *as, *n;
+
+	pm_tc_argv_ctx(&av, ctx);
+	as = pm_tc_argv_value(&av, "--as");
+	n = pm_tc_argv_value(&av, "--namespace");
+	if (!n)
+		n = pm_tc_argv_value(&av, "-n");
+	if (a && c && c > a + 2 && (!dot || dot > c + 2)) {
+		int nl = (int)(c - a - 2);
+		int sl = dot ? (int)(dot - c - 2) : (int)strlen(c + 2);
+		snprintf(subj, sn, "system:serviceaccount:%.*s:%.*s", nl, a + 2,
+			 sl, c + 2);
+		snprintf(ns, nn, "%.*s", nl, a + 2);
+	} else {
+		snprintf(subj, sn, "%s", as ? as : "self");
+		snprintf(ns, nn, "%s", ctx->item && ctx->item->ns ? ctx->item->ns : "");
+	}
+	if (n)
+		snprintf(ns, nn, "%s", n);
+}
+
+long long pm_tc_millicores(const char *s, size_t n)
+{
+	double v;
+	size_t used;
+
+	if (pm_tc_number(s, n, &v, &used) || v < 0 || v > 1e15)
+		return -1;
+	if (used == n)
+		return (long long)(v * 1000 + 0.5);
+	if (used + 1 == n && s[used] == 'm')
+		return (long long)(v + 0.5);
+	if (used + 1 == n && s[used] == 'n') /* nanocores */
+		return (long long)(v / 1e6 + 0.5);
+	return -1;
+}
+
 int pm_tc_argv_parse(struct pm_tc_argv *a, const char *json)
 {
 	json_t *j;

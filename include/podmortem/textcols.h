@@ -62,6 +62,17 @@ const char *pm_tc_basename(const char *path);
  */
 const char *pm_tc_host(const struct pm_parse_ctx *ctx, char *out, size_t n);
 
+/*
+ * The identity an auth/ file speaks for: "auth/<x>__<ns>__<sa>.txt" is
+ * system:serviceaccount:<ns>:<sa> in <ns>; else the command's --as / -n;
+ * else "self" and the item's namespace (NULL when none).  ns gets "" for
+ * none.
+ */
+void pm_tc_auth_subject(const struct pm_parse_ctx *ctx, char *subj,
+			size_t sn, char *ns, size_t nn);
+/* Kubernetes CPU quantity ("117m", "2", "0.5") to millicores; -1 if bad. */
+long long pm_tc_millicores(const char *s, size_t n);
+
 /* The manifest item's command (JSON argv text) as a bounded array. */
 #define PM_TC_MAXARGS 64
 struct pm_tc_argv {
