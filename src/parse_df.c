@@ -55,9 +55,13 @@ static int is_header(const char *line, size_t len)
 {
 	const char *s = line;
 	len = pm_tc_trim(&s, len);
-	return pm_tc_starts(s, len, "Filesystem") &&
-	       (pm_tc_find(s, len, "Mounted") || pm_tc_find(s, len, "Use%") ||
-		pm_tc_find(s, len, "Capacity") || pm_tc_find(s, len, "blocks"));
+	/* "Filesystem" then the columns; prose that starts so is not one */
+	if (!pm_tc_starts(s, len, "Filesystem ") &&
+	    !pm_tc_starts(s, len, "Filesystem\t"))
+		return 0;
+	return pm_tc_find(s, len, "Mounted on") ||
+	       (pm_tc_find(s, len, "Used") &&
+		(pm_tc_find(s, len, "Use%") || pm_tc_find(s, len, "Capacity")));
 }
 
 static long long block_size(struct pm_tc_field f, int si)
