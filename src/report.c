@@ -234,9 +234,6 @@ static int write_one(const struct pm_analysis *a, const char *name, writer_fn fn
 	return rc;
 }
 
-int pm_report_html(const struct pm_analysis *a, struct pm_buf *out,
-		   struct pm_error *err) __attribute__((weak));
-
 int pm_report_write_all(const struct pm_analysis *a, struct pm_error *err)
 {
 	int rc;
@@ -244,7 +241,5 @@ int pm_report_write_all(const struct pm_analysis *a, struct pm_error *err)
 		return rc;
 	if ((rc = write_one(a, "report.md", pm_report_markdown, err)))
 		return rc;
-	if (pm_report_html)
-		rc = write_one(a, "report.html", pm_report_html, err);
-	return rc;
+	return write_one(a, "report.html", pm_report_html, err);
 }
