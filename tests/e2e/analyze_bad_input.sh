@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bad input: each problem gives a clear error or gap, the rest of the
 # bundle is analyzed, and nothing is written outside the output folder.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 S="$SRC/fixtures/sample"
 cd "$T"   # a '../../x' entry must not land here or above
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A healthy bundle gives no finding above info and exits 0.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 pack "$SRC/fixtures/healthy" "$T/healthy.tar.gz"
 set +e
 "$PM" analyze "$T/healthy.tar.gz" -o "$T/out" >"$T/stdout" 2>"$T/stderr"; rc=$?

@@ -2,7 +2,7 @@
 # The sample bundle, read from a tarball: the planted faults are found,
 # the outputs exist, the exit status follows --fail-on, output is
 # byte-identical across runs.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 pack "$SRC/fixtures/sample" "$T/sample.tar.gz"
 
 set +e
