@@ -1,7 +1,9 @@
 /*
  * report_md.c - report.md: GitHub-flavoured Markdown for tickets.
- * Everything from the bundle is escaped: no raw HTML, no live links,
- * commands in fences longer than any backtick run they contain.
+ * Everything from the bundle is escaped: no raw HTML, no live links
+ * (not even GFM autolinks), commands and source lines in fences longer
+ * than any backtick run they contain.  A compact summary comes first so
+ * the top of the file can be pasted into a ticket on its own.
  */
 #include "podmortem/report.h"
 
@@ -21,7 +23,9 @@ static void md_text(struct pm_buf *b, const char *s)
 			pm_buf_adds(b, "&amp;");
 		else if (c == '\n' || c == '\r')
 			pm_buf_addc(b, ' ');
-		else if (strchr("\\`*_{}[]()#+-.!|~", c)) {
+		else if (strchr("\\`*_{}[]()#+-.!|~@", c) ||
+			 (c == ':' && s[1] == '/' && s[2] == '/')) {
+			/* ':' before "//" and '@' too: no GFM autolinks */
 			pm_buf_addc(b, '\\');
 			pm_buf_addc(b, (char)c);
 		} else if (c < 0x20 || c == 0x7f)
@@ -31,7 +35,7 @@ static void md_text(struct pm_buf *b, const char *s)
 	}
 }
 
-static void md_code_block(struct pm_buf *b, const char *s)
+static void md_fence(struct pm_buf *b, const char *s, const char *lang)
 {
 	int run = 0, longest = 0;
 	for (const char *p = s; *p; p++) {
@@ -41,12 +45,18 @@ static void md_code_block(struct pm_buf *b, const char *s)
 	}
 	for (int i = 0; i < (longest < 3 ? 3 : longest + 1); i++)
 		pm_buf_addc(b, '`');
-	pm_buf_adds(b, "sh\n");
+	pm_buf_adds(b, lang);
+	pm_buf_addc(b, '\n');
 	pm_buf_adds(b, s);
 	pm_buf_addc(b, '\n');
 	for (int i = 0; i < (longest < 3 ? 3 : longest + 1); i++)
 		pm_buf_addc(b, '`');
 	pm_buf_addc(b, '\n');
+}
+
+static void md_code_block(struct pm_buf *b, const char *s)
+{
+	md_fence(b, s, "sh");
 }
 
 static const char *js(json_t *o, const char *k)
@@ -86,7 +96,38 @@ static void md_list(struct pm_buf *b, const char *head, json_t *arr)
 	}
 }
 
-static void finding_md(struct pm_buf *b, json_t *f, int n)
+/* The log, text or gap lines around the source (objects' JSON is too
+ * long for a ticket; report.html shows it). */
+static void md_source(const struct pm_analysis *a, struct pm_buf *b, json_t *f)
+{
+	json_t *ctx = NULL, *l;
+	struct pm_buf t = PM_BUF_INIT(64u << 10);
+	size_t i;
+	if (pm_report_source_context(a, f, &ctx) || !ctx)
+		return;
+	if (strcmp(js(ctx, "what"), "object")) {
+		json_array_foreach(json_object_get(ctx, "lines"), i, l) {
+			const char *x = js(l, "text");
+			pm_buf_addf(&t, "%s%5lld | ", json_is_true(json_object_get(l, "hit"))
+				    ? ">" : " ", (long long)json_integer_value(json_object_get(l, "n")));
+			/* one physical line each, bounded */
+			for (size_t k = 0; x[k] && k < 400; k++)
+				pm_buf_addc(&t, x[k] == '\n' || x[k] == '\r' ? ' ' : x[k]);
+			pm_buf_addc(&t, '\n');
+		}
+		if (!pm_buf_check(&t) && t.len) {
+			t.data[--t.len] = 0;
+			pm_buf_adds(b, "\nSource context (");
+			md_text(b, js(ctx, "what"));
+			pm_buf_adds(b, "):\n\n");
+			md_fence(b, pm_buf_cstr(&t), "text");
+		}
+	}
+	pm_buf_release(&t);
+	json_decref(ctx);
+}
+
+static void finding_md(const struct pm_analysis *a, struct pm_buf *b, json_t *f, int n)
 {
 	json_t *res = json_object_get(f, "resource"), *ev, *v;
 	const char *k;
@@ -127,6 +168,7 @@ static void finding_md(struct pm_buf *b, json_t *f, int n)
 			pm_buf_adds(b, " |\n");
 		}
 	}
+	md_source(a, b, f);
 	md_list(b, "Likely causes:", json_object_get(f, "causes"));
 	if (json_array_size(json_object_get(f, "diagnose"))) {
 		pm_buf_adds(b, "\nNext steps:\n\n");
@@ -135,6 +177,36 @@ static void finding_md(struct pm_buf *b, json_t *f, int n)
 	}
 	md_list(b, "Fix:", json_object_get(f, "remediation"));
 	md_list(b, "Links:", json_object_get(f, "links"));
+}
+
+/* The ticket summary: the worst findings, one line each. */
+static void top_findings(struct pm_buf *b, json_t *fs)
+{
+	size_t i, n = json_array_size(fs);
+	json_t *f;
+	if (!n)
+		return;
+	pm_buf_adds(b, "\n**Top findings**\n\n");
+	json_array_foreach(fs, i, f) {
+		json_t *res = json_object_get(f, "resource");
+		if (i == 10) {
+			pm_buf_addf(b, "\n\xE2\x80\xA6 and %zu more below\n", n - 10);
+			break;
+		}
+		pm_buf_addf(b, "%zu. **%s** ", i + 1, js(f, "severity"));
+		md_text(b, js(f, "message"));
+		if (*js(res, "name")) {
+			pm_buf_adds(b, " \xE2\x80\x94 ");
+			md_text(b, js(res, "kind"));
+			pm_buf_adds(b, " ");
+			if (*js(res, "namespace")) {
+				md_text(b, js(res, "namespace"));
+				pm_buf_adds(b, "/");
+			}
+			md_text(b, js(res, "name"));
+		}
+		pm_buf_addc(b, '\n');
+	}
 }
 
 int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
@@ -146,9 +218,17 @@ int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 
 	bundle = json_object_get(m, "bundle");
 	sum = json_object_get(m, "summary");
-	pm_buf_adds(b, "# podmortem diagnosis\n\n");
+	pm_buf_adds(b, "# podmortem diagnosis");
+	if (*js(json_object_get(bundle, "cluster"), "context")) {
+		pm_buf_adds(b, ": ");
+		md_text(b, js(json_object_get(bundle, "cluster"), "context"));
+	}
+	pm_buf_adds(b, "\n\n");
 	pm_buf_adds(b, "**");
 	md_text(b, js(sum, "verdict"));
+	/* "**" after a space would not close the bold */
+	while (b->len && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = 0;
 	pm_buf_adds(b, "**\n\n");
 	pm_buf_addf(b, "| critical | error | warning | info | coverage gaps |\n"
 		    "|---|---|---|---|---|\n| %lld | %lld | %lld | %lld | %lld |\n\n",
@@ -174,6 +254,7 @@ int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 	md_text(b, js(json_object_get(bundle, "collector"), "version"));
 	pm_buf_adds(b, " |\n");
 
+	top_findings(b, json_object_get(m, "findings"));
 	pm_buf_adds(b, "\n## Sections of the guide\n\n| section | state | findings |\n|---|---|---|\n");
 	json_array_foreach(json_object_get(m, "sections"), i, sec) {
 		const char *st = js(sec, "state");
@@ -202,7 +283,7 @@ int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 				md_text(b, js(sec, "key"));
 				pm_buf_adds(b, "`)\n");
 			}
-			finding_md(b, v, ++n);
+			finding_md(a, b, v, ++n);
 		}
 	}
 	/* findings whose section is not in sections.yaml still show */
@@ -211,7 +292,7 @@ int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 		json_array_foreach(json_object_get(m, "sections"), i, sec)
 			known |= !strcmp(js(v, "section"), js(sec, "key"));
 		if (!known)
-			finding_md(b, v, ++n);
+			finding_md(a, b, v, ++n);
 	}
 
 	pm_buf_adds(b, "\n## Coverage\n\n");
