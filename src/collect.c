@@ -1231,8 +1231,8 @@ static void host_of(const char *url, char *out, size_t n)
 static void resolve_cluster(struct run *R)
 {
 	struct pm_buf b = PM_BUF_INIT(1 << 20);
-	char *argv[8];
-	char kc[4200], ctx[400];
+	char *argv[9];
+	char kc[4200], ctx[400], cache[4200];
 	int n = 0;
 	json_t *root = NULL;
 
@@ -1244,6 +1244,10 @@ static void resolve_cluster(struct run *R)
 	if (R->o->context) {
 		snprintf(ctx, sizeof(ctx), "--context=%s", R->o->context);
 		argv[n++] = ctx;
+	}
+	if (R->cache_dir) {
+		snprintf(cache, sizeof(cache), "--cache-dir=%s", R->cache_dir);
+		argv[n++] = cache;
 	}
 	argv[n++] = "config";
 	argv[n++] = "view";
@@ -1378,6 +1382,30 @@ int pm_collect_run(const struct pm_collect_opts *o, struct pm_collect_result *re
 	snprintf(R.pid, sizeof(R.pid), "%ld", (long)getpid());
 	logf_(&R, "podmortem-collect %s starting, redaction %s", PM_COLLECT_VERSION,
 	      o->redact ? "on" : "OFF");
+	snprintf(dir, sizeof(dir), "%s", o->output ? o->output : "./x");
+	if (strrchr(dir, '/'))
+		*strrchr(dir, '/') = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (!dir[0])
+		snprintf(dir, sizeof(dir), "/");
+	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		rc = pm_error_set(err, PM_EIO, "%s: not a folder", dir);
+		goto out;
+	}
+	snprintf(R.probe_path, sizeof(R.probe_path), "%s", o->probe_path ? o->probe_path : dir);
+	{
+		char tmpl[4200];
+		snprintf(tmpl, sizeof(tmpl), "%s/.podmortem-collect-XXXXXX", dir);
+		if (!mkdtemp(tmpl)) {
+			rc = pm_error_set(err, PM_EIO, "%s: cannot create a work folder: %s", dir,
+					  strerror(errno));
+			goto out;
+		}
+		R.tmpdir = strdup(tmpl);
+		snprintf(tmpl + strlen(tmpl), sizeof(tmpl) - strlen(tmpl), "/kube-cache");
+		R.cache_dir = strdup(tmpl);
+	}
 	resolve_cluster(&R);
 	logf_(&R, "context %s, server %s", R.context, R.server[0] ? R.server : "(unknown)");
 
@@ -1387,26 +1415,6 @@ int pm_collect_run(const struct pm_collect_opts *o, struct pm_collect_result *re
 		snprintf(outpath, sizeof(outpath), "%s", o->output);
 	else
 		snprintf(outpath, sizeof(outpath), "./%s.tar.gz", top);
-	snprintf(dir, sizeof(dir), "%s", outpath);
-	if (strrchr(dir, '/'))
-		*strrchr(dir, '/') = '\0';
-	else
-		snprintf(dir, sizeof(dir), ".");
-	if (!dir[0])
-		snprintf(dir, sizeof(dir), "/");
-	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
-		return pm_error_set(err, PM_EIO, "%s: not a folder", dir);
-	snprintf(R.probe_path, sizeof(R.probe_path), "%s", o->probe_path ? o->probe_path : dir);
-	{
-		char tmpl[4200];
-		snprintf(tmpl, sizeof(tmpl), "%s/.podmortem-collect-XXXXXX", dir);
-		if (!mkdtemp(tmpl))
-			return pm_error_set(err, PM_EIO, "%s: cannot create a work folder: %s", dir,
-					    strerror(errno));
-		R.tmpdir = strdup(tmpl);
-		snprintf(tmpl + strlen(tmpl), sizeof(tmpl) - strlen(tmpl), "/kube-cache");
-		R.cache_dir = strdup(tmpl);
-	}
 	if (pm_bundlew_open(&R.bw, outpath, top, (int64_t)t, err) < 0) {
 		rc = PM_EIO;
 		goto out;
