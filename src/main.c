@@ -6,6 +6,7 @@
 #include "podmortem/parse.h"
 #include "podmortem/report.h"
 #include "podmortem/rules.h"
+#include "podmortem/ruletest.h"
 #include "podmortem/store.h"
 
 #include <getopt.h>
@@ -20,6 +21,7 @@ static const char usage_text[] =
 "usage: podmortem analyze BUNDLE [-o DIR] [--rules DIR] [--fail-on SEVERITY]\n"
 "                         [--lang en|zh] [--fts] [--json]\n"
 "       podmortem rules list [--rules DIR] [--lang en|zh]\n"
+"       podmortem rules test [--rules DIR] [--fixtures DIR] [--only ID-PREFIX]\n"
 "       podmortem schema\n"
 "       podmortem --help | --version\n"
 "\n"
@@ -39,6 +41,9 @@ static const char usage_text[] =
 "      --fts            also build a full-text index of log messages (log_fts)\n"
 "      --json           print findings.json to stdout instead of the summary\n"
 "rules list           id, section, severity and title of every rule\n"
+"rules test           every rule against its fixtures (default\n"
+"                     fixtures/rules): fire/ must fire as expect.json says,\n"
+"                     quiet/ must not; exit 1 on any failure\n"
 "schema               the SQL schema of bundle.db\n"
 "\n"
 "Exit status: 0 no finding at or above --fail-on, 1 there is one, 2 usage\n"
@@ -162,6 +167,44 @@ static int cmd_analyze(int argc, char **argv)
 	return status;
 }
 
+static void print_line(void *arg, const char *line)
+{
+	(void)arg;
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+static int cmd_rules_test(int argc, char **argv)
+{
+	struct pm_ruletest_opts o;
+	struct pm_ruletest_summary sum;
+	struct pm_error err;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	o.emit = print_line;
+	for (i = 2; i < argc; i++) {
+		if ((!strcmp(argv[i], "--rules") || !strcmp(argv[i], "-r")) && i + 1 < argc)
+			o.rules_dir = argv[++i];
+		else if (!strcmp(argv[i], "--fixtures") && i + 1 < argc)
+			o.fixtures_dir = argv[++i];
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			o.only = argv[++i];
+		else
+			return usage_error("rules test: unknown argument '%s'", argv[i]);
+	}
+	pm_error_init(&err);
+	if (pm_ruletest_run(&o, &sum, &err)) {
+		print_err(&err);
+		return EXIT_UNREADABLE;
+	}
+	printf("%zu passed, %zu failed", sum.passed, sum.failed);
+	if (sum.skipped)
+		printf(", %zu skipped (table not in this build)", sum.skipped);
+	printf("\n");
+	return sum.failed ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
 static int cmd_rules(int argc, char **argv)
 {
 	const char *dir = NULL, *lang = "en";
@@ -169,8 +212,10 @@ static int cmd_rules(int argc, char **argv)
 	struct pm_error err;
 	int i;
 
+	if (argc >= 2 && !strcmp(argv[1], "test"))
+		return cmd_rules_test(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "list"))
-		return usage_error("%s", "rules needs a subcommand: list");
+		return usage_error("%s", "rules needs a subcommand: list or test");
 	for (i = 2; i < argc; i++) {
 		if ((!strcmp(argv[i], "--rules") || !strcmp(argv[i], "-r")) && i + 1 < argc)
 			dir = argv[++i];
