@@ -722,7 +722,7 @@ int pm_timeline_svg(struct pm_store *st, int64_t now, const char *lang,
 					pm_buf_adds(b, "<title>");
 					pm_html_escape(b, name, 0);
 					pm_buf_adds(b, "</title>");
-					short_text(b, name, 34);
+					short_text(b, name, 30);
 				}
 				pm_buf_adds(b, "</text>\n");
 				for (long i = 0; i < nv; i++) {
