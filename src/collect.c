@@ -8,7 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <glob.h>
 #include <poll.h>
 #include <signal.h>
@@ -1290,13 +1290,28 @@ static void resolve_cluster(struct run *R)
 	pm_buf_release(&b);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+/* Removes our work folder (kubectl's cache nests a few levels). */
+static void rm_tree(const char *path, int depth)
 {
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
+	DIR *d;
+	struct dirent *e;
+	struct stat sb;
+
+	if (lstat(path, &sb) < 0)
+		return;
+	if (S_ISDIR(sb.st_mode) && depth < 32 && (d = opendir(path)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			char sub[4096];
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			if (snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name) < (int)sizeof(sub))
+				rm_tree(sub, depth + 1);
+		}
+		closedir(d);
+		rmdir(path);
+		return;
+	}
+	unlink(path);
 }
 
 static void manifest_and_log(struct run *R, const char *collected_at)
@@ -1491,7 +1506,7 @@ out:
 	if (R.bw_open)
 		pm_bundlew_abort(&R.bw);
 	if (R.tmpdir)
-		nftw(R.tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		rm_tree(R.tmpdir, 0);
 	for (i = 0; i < R.npods; i++) {
 		size_t j;
 		for (j = 0; j < R.pods[i].nc; j++)
