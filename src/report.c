@@ -20,6 +20,24 @@ void pm_report_counts(const struct pm_analysis *a, long out[5])
 		out[a->results.findings[i].severity]++;
 }
 
+/* One line: control characters become spaces, and a UTF-8 sequence cut
+ * by the buffer's end is dropped so the text stays valid. */
+static void one_line(char *s)
+{
+	size_t len = strlen(s), i = len;
+	for (char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i > 0 && (unsigned char)s[i - 1] >= 0xC0) {
+		unsigned char lead = (unsigned char)s[i - 1];
+		size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+		if (len - (i - 1) < need)
+			s[i - 1] = '\0';
+	}
+}
+
 void pm_report_verdict(const struct pm_analysis *a, char *out, size_t n)
 {
 	long c[5];
@@ -34,6 +52,7 @@ void pm_report_verdict(const struct pm_analysis *a, char *out, size_t n)
 		 : c[PM_SEV_ERROR] ? "Problems found" : "Warnings",
 		 c[PM_SEV_CRITICAL], c[PM_SEV_ERROR], c[PM_SEV_WARNING],
 		 a->results.findings[0].message);
+	one_line(out);
 }
 
 static json_t *bundle_json(const struct pm_analysis *a)
