@@ -101,6 +101,27 @@ prop = re.search(r'spring\.datasource\.password=(\*\*\*REDACTED-[0-9a-f]+\*\*\*)
 assert env and prop and env.group(1) == prop.group(1), (env and env.group(1), prop and prop.group(1))
 PY
 
+# The bundle analyzes and gives the findings the planted faults should give.
+AN=$PM_BUILD_DIR/podmortem
+if [ -x "$AN" ]; then
+	"$AN" analyze "$T/out/b.tar.gz" -o "$T/an" --json >"$T/an.out" 2>"$T/an.err"
+	arc=$?
+	[ "$arc" -le 1 ] && ok "podmortem analyze exit $arc" || fail "podmortem analyze exit $arc: $(tail -3 "$T/an.err")"
+	python3 - "$T/an/findings.json" <<'PY' && ok "expected findings" || fail "findings"
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = {f.get("rule") for f in d["findings"]}
+want = {"backup.failed.storage-location-unavailable", "backup.failed.velero-backup",
+        "backup.failed.server-pod", "restore.pod-start.image-pull",
+        "storage.mount.pvc-pending", "storage.mount.storageclass-missing"}
+print("missing:", sorted(want - got))
+sys.exit(0 if want <= got else 1)
+PY
+	rm -rf "$T/an"
+else
+	echo "note: $AN not built, analysis not checked"
+fi
+
 # probe file removed; nothing else left beside the bundle
 [ -z "$(ls -A "$T/probe")" ] && ok "probe dir empty" || fail "probe dir: $(ls -A "$T/probe")"
 [ "$(ls -A "$T/out")" = b.tar.gz ] && ok "only the bundle in the output folder" || fail "leftovers: $(ls -A "$T/out")"
