@@ -146,8 +146,8 @@ static int store_bundle(struct pm_analysis *a, struct pm_error *err)
 	static const char csql[] =
 		"INSERT INTO collection(path, type, command, exit_code, stderr,"
 		" started_at, duration_ms, timed_out, truncated, namespace, pod,"
-		" container, previous, host, redactions)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)";
+		" container, previous, host, redactions, step, not_run)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)";
 	const struct pm_manifest *m = &a->manifest;
 	sqlite3_stmt *s = pm_store_stmt(a->store, bsql, err);
 
@@ -190,10 +190,15 @@ static int store_bundle(struct pm_analysis *a, struct pm_error *err)
 		sqlite3_bind_int(s, 13, it->previous);
 		pm_bind_text(s, 14, it->host, -1);
 		sqlite3_bind_int64(s, 15, it->redactions);
+		pm_bind_text(s, 16, it->step, -1);
+		sqlite3_bind_int(s, 17, it->not_run);
 		if (pm_store_run(a->store, s, err))
 			return err->code;
 		/* what the collector could not get is a gap, never "healthy" */
-		if (it->timed_out)
+		if (it->not_run)
+			gapf(a, it->path, 0, "collect",
+			     "not collected: the collector's deadline came first");
+		else if (it->timed_out)
 			gapf(a, it->path, 0, "collect", "collection timed out after %lld ms",
 			     it->duration_ms);
 		else if (it->has_exit_code && it->exit_code != 0) {
@@ -347,6 +352,7 @@ static int missing_items(struct pm_analysis *a, struct pm_error *err)
 		"SELECT c.path FROM collection c WHERE NOT EXISTS"
 		" (SELECT 1 FROM files f WHERE f.path = c.path)"
 		" AND (c.exit_code IS NULL OR c.exit_code = 0) AND c.timed_out = 0"
+		" AND coalesce(c.not_run, 0) = 0"
 		" ORDER BY c.path";
 	sqlite3_stmt *s;
 	int n = 0;

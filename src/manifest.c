@@ -22,6 +22,7 @@ static void item_release(struct pm_item *it)
 	free(it->pod);
 	free(it->container);
 	free(it->host);
+	free(it->step);
 }
 
 void pm_manifest_release(struct pm_manifest *m)
@@ -94,6 +95,7 @@ static int item_read(struct pm_item *it, json_t *j)
 	it->pod = dupstr(j, "pod");
 	it->container = dupstr(j, "container");
 	it->host = dupstr(j, "host");
+	it->step = dupstr(j, "step");
 	v = json_object_get(j, "exit_code");
 	if (json_is_integer(v)) {
 		it->exit_code = (int)json_integer_value(v);
@@ -104,6 +106,7 @@ static int item_read(struct pm_item *it, json_t *j)
 	it->timed_out = truthy(j, "timed_out");
 	it->truncated = truthy(j, "truncated");
 	it->previous = truthy(j, "previous");
+	it->not_run = truthy(j, "not_run");
 	return 0;
 }
 

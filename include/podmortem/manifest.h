@@ -25,6 +25,7 @@ struct pm_item {
 	char *pod;
 	char *container;
 	char *host;
+	char *step;         /* the collector's step name */
 	long long duration_ms;
 	long redactions;
 	int exit_code;
@@ -32,6 +33,7 @@ struct pm_item {
 	int timed_out;
 	int truncated;
 	int previous;
+	int not_run;        /* the collector's deadline came before it */
 };
 
 struct pm_manifest {

@@ -12,7 +12,8 @@ static const char doc[] =
 "{\"path\":\"cluster/restores.json\",\"type\":\"k8s-json\",\"exit_code\":1,"
 " \"stderr\":\"Error from server (Forbidden)\",\"command\":[\"kubectl\",\"get\"],\"timed_out\":false},"
 "{\"type\":\"log\"},"
-"{\"path\":\"host/n1/df-h.txt\",\"type\":\"df\",\"host\":\"n1\",\"timed_out\":true,\"duration_ms\":30000}]}";
+"{\"path\":\"host/n1/df-h.txt\",\"type\":\"df\",\"host\":\"n1\",\"timed_out\":true,\"duration_ms\":30000},"
+"{\"path\":\"logs/ns/p/late.log\",\"type\":\"log\",\"step\":\"logs\",\"not_run\":true}]}";
 
 static void reads_items(void)
 {
@@ -25,7 +26,7 @@ static void reads_items(void)
 	CHECK_INT(m.format, 1);
 	CHECK_STR(m.context, "ctx");
 	CHECK_STR(m.collected_at, "2026-12-04T10:00:00Z");
-	CHECK_INT(m.nitems, 3);
+	CHECK_INT(m.nitems, 4);
 	CHECK_INT(m.bad_items, 1);
 	it = pm_manifest_find(&m, "logs/ns/p/c.log");
 	CHECK(it != NULL);
@@ -39,6 +40,10 @@ static void reads_items(void)
 		CHECK_STR(it->command, "[\"kubectl\",\"get\"]");
 	it = pm_manifest_find(&m, "host/n1/df-h.txt");
 	CHECK(it && it->timed_out && it->duration_ms == 30000);
+	it = pm_manifest_find(&m, "logs/ns/p/late.log");
+	CHECK(it && it->not_run && !it->has_exit_code);
+	if (it)
+		CHECK_STR(it->step, "logs");
 	CHECK(pm_manifest_find(&m, "nope") == NULL);
 	pm_manifest_release(&m);
 }
