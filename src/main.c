@@ -63,6 +63,17 @@ static void print_err(const struct pm_error *e)
 	fprintf(stderr, "podmortem: %s\n", pm_error_format(e, buf, sizeof(buf)));
 }
 
+/* Messages keep the bundle's newlines and tabs; a summary line does not. */
+static void print_one_line(const char *s, size_t max)
+{
+	size_t n = 0;
+	for (; *s && n < max; s++, n++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+	if (*s)
+		fputs("...", stdout);
+	putchar('\n');
+}
+
 static void print_summary(const struct pm_analysis *a)
 {
 	long c[5];
@@ -77,8 +88,8 @@ static void print_summary(const struct pm_analysis *a)
 	       c[PM_SEV_WARNING], c[PM_SEV_INFO], a->gaps);
 	for (size_t i = 0; i < a->results.nfindings && shown < 5; i++, shown++) {
 		const struct pm_finding *f = &a->results.findings[i];
-		printf("  %-8s %-28s %s\n", pm_severity_name(f->severity),
-		       f->rule->id, f->message);
+		printf("  %-8s %-28s ", pm_severity_name(f->severity), f->rule->id);
+		print_one_line(f->message, 240);
 	}
 	if (a->results.nfindings > shown)
 		printf("  ... and %zu more\n", a->results.nfindings - shown);
