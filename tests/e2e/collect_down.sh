@@ -13,7 +13,7 @@ has_file collector.log
 grep -q '^host/[^/]*/df-h.txt$' "$T/list" && ok "df -h collected" || fail "no host df-h"
 grep -q '^host/[^/]*/df-i.txt$' "$T/list" && ok "df -i collected" || fail "no host df-i"
 mcheck 'item("cluster/pods.json")["exit_code"] != 0' \
-	'"connection refused" in item("cluster/pods.json")["stderr"]' \
+	'"refused" in item("cluster/pods.json")["stderr"]' \
 	'item("cluster/version.json")["exit_code"] != 0' \
 	'm["cluster"]["server"].startswith("http://127.0.0.1:")' \
 	'm["cluster"]["context"] == "fake-faults"' \
