@@ -305,6 +305,21 @@ static int load_file(struct pm_analysis *a, struct pm_bundle *b,
 	return rc;
 }
 
+/* A path seen before: an archive may hold the same name twice. */
+static int seen_before(struct pm_analysis *a, const char *path)
+{
+	static const char sql[] = "SELECT 1 FROM files WHERE path = ?1 LIMIT 1";
+	struct pm_error e;
+	sqlite3_stmt *s = pm_store_stmt(a->store, sql, &e);
+	int seen;
+	if (!s)
+		return 0;
+	pm_bind_text(s, 1, path, -1);
+	seen = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return seen;
+}
+
 static int load_entries(struct pm_analysis *a, const struct pm_analyze_opts *o,
 			struct pm_error *err)
 {
@@ -318,6 +333,12 @@ static int load_entries(struct pm_analysis *a, const struct pm_analyze_opts *o,
 	pm_error_init(&berr);
 	while ((rc = pm_bundle_next(b, &e, &berr)) == 1) {
 		a->files++;
+		if (seen_before(a, e.path)) {
+			/* the first copy wins; loading both would double findings */
+			gapf(a, e.path, 0, "unsafe",
+			     "duplicate entry in the archive: only the first copy is read");
+			continue;
+		}
 		if (e.kind == PM_ENTRY_REFUSED) {
 			gapf(a, e.path, 0, "unsafe", "%s", e.why);
 			rc = record_file(a, e.path, e.size, NULL, "none", "refused", 0,

@@ -31,6 +31,7 @@ const char pm_schema_core_sql[] =
 "CREATE TABLE files(\n"
 "  path TEXT, size INTEGER, type TEXT, type_from TEXT, status TEXT,\n"
 "  rows INTEGER, detail TEXT);\n"
+"CREATE INDEX files_path ON files(path);\n"
 "-- coverage gaps: what could not be collected or read\n"
 "-- category: collect, read, parse, unsafe, truncated, manifest\n"
 "CREATE TABLE gaps(\n"

@@ -32,12 +32,16 @@ with tarfile.open(out, "w:gz") as t:
     raw("bundle/cluster/passwd.json", type=tarfile.SYMTYPE, linkname="/etc/passwd")
     raw("bundle/cluster/hard.json", type=tarfile.LNKTYPE, linkname="../../etc/shadow")
     raw("bundle/dev-null", type=tarfile.CHRTYPE, devmajor=1, devminor=3)
+    # the same name twice: the second copy must not double the findings
+    t.add(os.path.join(src, "cluster/pods.json"), arcname="bundle/cluster/pods.json")
 PY
 mkdir -p "$T/deep/a/b" && cd "$T/deep/a/b"
 set +e; "$PM" analyze "$T/hostile.tar.gz" -o "$T/o2" >/dev/null 2>&1; rc=$?; set -e
 cd "$T"
 check "hostile: analyzed (exit 1 for the sample's faults)" [ "$rc" = 1 ]
-check "hostile: 5 unsafe gaps" [ "$(py "$T/o2/findings.json" "len([g for g in d['gaps'] if g['category']=='unsafe'])")" = 5 ]
+check "hostile: 6 unsafe gaps" [ "$(py "$T/o2/findings.json" "len([g for g in d['gaps'] if g['category']=='unsafe'])")" = 6 ]
+check "hostile: duplicate entry named" has "$T/o2/findings.json" "any(g['path']=='cluster/pods.json' and 'duplicate' in g['reason'] for g in d['gaps'])"
+check "hostile: findings not doubled by the duplicate" [ "$(py "$T/o2/findings.json" "len([f for f in d['findings'] if f['rule']=='restore.pod-start.image-pull'])")" = 1 ]
 check "hostile: no x written above" test ! -e "$T/deep/x" -a ! -e "$T/deep/a/x" -a ! -e "$T/x"
 check "hostile: no absolute file written" [ ! -e /tmp/pm-abs-evil ]
 check "hostile: /etc/passwd content not read" [ "$(sqlite3 "$T/o2/bundle.db" "select count(*) from texts where content like '%root:%'")" = 0 ]
