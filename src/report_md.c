@@ -9,23 +9,41 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Inline text: Markdown punctuation and HTML escaped, newlines folded. */
+/*
+ * Inline text from the bundle.  Escaped always: what opens emphasis, code,
+ * links, tables and HTML; '@', ':' before "//" and '.' after "www" so GFM
+ * makes no autolink.  At the start only: what would open a heading, list
+ * or quote there.  The rest stays readable as plain text in a ticket.
+ */
 static void md_text(struct pm_buf *b, const char *s)
 {
+	const char *start = s, *p;
+
+	if (s && *s && strchr("#+-=!>", *s)) {
+		pm_buf_addc(b, '\\');
+		pm_buf_addc(b, *s++);
+	}
+	for (p = s; p && *p >= '0' && *p <= '9'; p++)
+		;
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		int esc = strchr("\\`*_[]|~@", c) != NULL ||
+			  (c == ':' && s[1] == '/' && s[2] == '/') ||
+			  (c == '(' && s > start && s[-1] == ']') ||
+			  (c == '.' && s - start >= 3 && !strncasecmp(s - 3, "www", 3)) ||
+			  ((c == '.' || c == ')') && s == p && p > start);
 		if (c == '<')
 			pm_buf_adds(b, "&lt;");
 		else if (c == '>')
 			pm_buf_adds(b, "&gt;");
 		else if (c == '&')
 			pm_buf_adds(b, "&amp;");
-		else if (c == '\n' || c == '\r')
+		else if (c == '\n' || c == '\r' || c == '\t')
 			pm_buf_addc(b, ' ');
-		else if (strchr("\\`*_{}[]()#+-.!|~@", c) ||
-			 (c == ':' && s[1] == '/' && s[2] == '/')) {
-			/* ':' before "//" and '@' too: no GFM autolinks */
+		else if (esc) {
 			pm_buf_addc(b, '\\');
 			pm_buf_addc(b, (char)c);
 		} else if (c < 0x20 || c == 0x7f)

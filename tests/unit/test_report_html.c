@@ -177,14 +177,15 @@ static void test_markdown_hostile(void)
 				continue;
 			CHECK(!strchr(line, '<'));
 			CHECK(!strstr(line, "]("));
-			CHECK(!strstr(line, "javascript:alert(1)"));
+			/* a javascript: URL may stand as text, never as a link target */
+			CHECK(!strstr(line, "(javascript:") || strstr(line, "\\(javascript:"));
 			CHECK(!strstr(line, "https://"));
 		}
 		CHECK_INT(fence, 0);
 		free(copy);
 	}
-	CHECK(strstr(m, "&lt;script&gt;alert\\(1\\)&lt;/script&gt;") != NULL);
-	CHECK(strstr(m, "\\[x\\]\\(javascript:alert\\(1\\)\\)") != NULL);
+	CHECK(strstr(m, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
+	CHECK(strstr(m, "\\[x\\]\\(javascript:alert(1))") != NULL);
 	pm_buf_release(&b1);
 	pm_buf_release(&b2);
 	pm_analysis_release(&a);
