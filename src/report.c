@@ -133,7 +133,9 @@ static json_t *gaps_json(const struct pm_analysis *a)
 	return arr;
 }
 
-/* Every section of the guide: problem, ok (checked, fine) or unchecked. */
+/* Every section of the guide: problem, ok (every rule ran, none fired),
+ * partial (some rules could not run, those that ran found nothing) or
+ * unchecked (no rule could run). */
 static json_t *sections_json(const struct pm_analysis *a)
 {
 	const struct pm_ruleset *rs = &a->rules;
@@ -158,7 +160,11 @@ static json_t *sections_json(const struct pm_analysis *a)
 			default: errors++; break;
 			}
 		}
-		state = nf ? "problem" : passed ? "ok" : "unchecked";
+		/* "ok" only when every rule of the section ran: a section
+		 * whose data was partly missing is never called healthy */
+		state = nf ? "problem"
+			: passed && !skipped && !errors ? "ok"
+			: passed ? "partial" : "unchecked";
 		o = json_object();
 		json_object_set_new(o, "key", json_string(key));
 		json_object_set_new(o, "title", jstr_or_null(pm_rule_text(rs, sec, "title")));

@@ -181,7 +181,7 @@ enum lbl {
 	L_VERDICT_CRIT, L_VERDICT_ERR, L_VERDICT_WARN, L_WORST, L_GENERATED,
 	L_NORULES, L_SKIPPED_N, L_SECTION, L_STATE, L_DAMAGED, L_LEGEND_OK,
 	L_LEGEND_PARTIAL, L_LEGEND_FAIL, L_LEGEND_RUN, L_LEGEND_WARN,
-	L_LEGEND_LOG, L_LEGEND_RESTART, L_MORE_LINES, L_NOSCRIPT, L_N
+	L_LEGEND_LOG, L_LEGEND_RESTART, L_MORE_LINES, L_NOSCRIPT, L_PARTLY, L_N
 };
 
 static const char *const LBL[L_N][2] = {
@@ -251,6 +251,7 @@ static const char *const LBL[L_N][2] = {
 	{ "more lines", "行未显示" },
 	{ "Filtering and copy buttons need JavaScript; everything else is here.",
 	  "筛选和复制按钮需要 JavaScript；其余内容均可直接阅读。" },
+	{ "checked in part", "部分检查" },
 };
 
 /* ---- the fixed parts of the page ---------------------------------------- */
@@ -298,6 +299,7 @@ static const char CSS[] =
 ".sec .dot{flex:none;width:10px;height:10px;border-radius:50%;margin-top:5px;background:var(--none)}\n"
 ".sec.problem{border-color:#f4c7c3;background:var(--crit-bg)}.sec.problem .dot{background:var(--crit)}\n"
 ".sec.ok .dot{background:var(--ok)}\n"
+".sec.partly .dot{background:linear-gradient(90deg,var(--ok) 50%,var(--none) 50%)}\n"
 ".sec .st{display:block;font-size:12px;color:var(--muted)}\n"
 ".sec.problem .st{color:var(--crit);font-weight:600}.sec.ok .st{color:var(--ok)}\n"
 ".sec .k{font-size:11.5px;color:var(--muted)}\n"
@@ -783,13 +785,15 @@ static void sections(struct page *p, json_t *m)
 	json_array_foreach(secs, i, s) {
 		const char *st = js(s, "state");
 		int problem = !strcmp(st, "problem"), ok = !strcmp(st, "ok");
+		int partly = !strcmp(st, "partial");
 		long long nf = json_integer_value(json_object_get(s, "findings"));
 		long long sk = json_integer_value(json_object_get(s, "rules_skipped"));
 		long long ps = json_integer_value(json_object_get(s, "rules_passed"));
 		if (problem)
 			pm_buf_addf(p->b, "<a class=\"sec problem\" href=\"#s-%zu\">", i);
 		else
-			pm_buf_addf(p->b, "<div class=\"sec %s\">", ok ? "ok" : "unchecked");
+			pm_buf_addf(p->b, "<div class=\"sec %s\">",
+				    ok ? "ok" : partly ? "partly" : "unchecked");
 		add(p, "<span class=\"dot\"></span><span><b>");
 		esc(p, *js(s, "title") ? js(s, "title") : js(s, "key"));
 		add(p, "</b> <span class=\"k mono\">");
@@ -799,6 +803,9 @@ static void sections(struct page *p, json_t *m)
 			pm_buf_addf(p->b, "%s \xC2\xB7 %lld", L(p, L_PROBLEM), nf);
 		else if (ok)
 			add(p, L(p, L_OK));
+		else if (partly)
+			pm_buf_addf(p->b, "%s \xC2\xB7 %lld %s", L(p, L_PARTLY), sk + 0,
+				    L(p, L_SKIPPED_N));
 		else if (sk)
 			pm_buf_addf(p->b, "%s \xC2\xB7 %lld %s", L(p, L_UNCHECKED), sk,
 				    L(p, L_SKIPPED_N));

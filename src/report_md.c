@@ -282,7 +282,9 @@ int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 		md_text(b, js(sec, "title"));
 		pm_buf_addf(b, " | %s | %lld |\n",
 			    !strcmp(st, "problem") ? "problem found"
-			    : !strcmp(st, "ok") ? "checked, fine" : "could not check",
+			    : !strcmp(st, "ok") ? "checked, fine"
+			    : !strcmp(st, "partial") ? "checked in part (some rules lacked data)"
+			    : "could not check",
 			    json_integer_value(json_object_get(sec, "findings")));
 	}
 

@@ -402,9 +402,10 @@ static int push_run(struct pm_results *res, const struct pm_rule *r,
 	return 0;
 }
 
-/* Returns a reason the rule cannot run, or NULL. */
+/* Returns a reason the rule cannot run, or NULL; *table names the
+ * required table that is empty or absent. */
 static const char *missing_tables(struct pm_store *st, const struct pm_rule *r,
-				  char *buf, size_t n)
+				  char *buf, size_t n, const char **table)
 {
 	size_t i;
 	json_t *v;
@@ -414,6 +415,8 @@ static const char *missing_tables(struct pm_store *st, const struct pm_rule *r,
 		if (!t)
 			continue;
 		c = pm_store_count(st, t);
+		if (table)
+			*table = t;
 		if (c < 0) {
 			snprintf(buf, n, "table %s does not exist", t);
 			return buf;
@@ -426,13 +429,47 @@ static const char *missing_tables(struct pm_store *st, const struct pm_rule *r,
 	return NULL;
 }
 
+/*
+ * The ruleset as a table, written before any rule runs, so that rules of
+ * the collection section can name the rules a failed step left blind:
+ * `blind_on` is the required table that is empty, NULL when none is.
+ */
+static int save_ruleset(const struct pm_ruleset *rs, struct pm_store *st,
+			struct pm_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO rules(id, section, severity, file, requires, blind_on)"
+		" VALUES (?1,?2,?3,?4,?5,?6)";
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct pm_rule *r = &rs->rules[i];
+		const char *table = NULL;
+		char why[300], *req;
+		sqlite3_stmt *s = pm_store_stmt(st, sql, err);
+		if (!s)
+			return err->code;
+		if (!missing_tables(st, r, why, sizeof(why), &table))
+			table = NULL;
+		req = r->requires ? json_dumps(r->requires, JSON_COMPACT) : NULL;
+		pm_bind_text(s, 1, r->id, -1);
+		pm_bind_text(s, 2, r->section, -1);
+		pm_bind_text(s, 3, pm_severity_name(r->severity), -1);
+		pm_bind_text(s, 4, r->file, -1);
+		pm_bind_text(s, 5, req ? req : "[]", -1);
+		pm_bind_text(s, 6, table, -1);
+		free(req);
+		if (pm_store_run(st, s, err))
+			return err->code;
+	}
+	return 0;
+}
+
 static int run_rule(const struct pm_ruleset *rs, struct pm_store *st,
 		    const struct pm_rule *r, struct pm_results *res)
 {
 	sqlite3 *db = pm_store_db(st);
 	sqlite3_stmt *s;
 	char why[512];
-	const char *skip = missing_tables(st, r, why, sizeof(why));
+	const char *skip = missing_tables(st, r, why, sizeof(why), NULL);
 	size_t before = res->nfindings, nrows = 0;
 	int rc;
 
@@ -580,7 +617,7 @@ int pm_rules_run(const struct pm_ruleset *rs, struct pm_store *st,
 		 struct pm_results *out, struct pm_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (load_thresholds(rs, st, err))
+	if (load_thresholds(rs, st, err) || save_ruleset(rs, st, err))
 		return err->code;
 	for (size_t i = 0; i < rs->n; i++)
 		if (run_rule(rs, st, &rs->rules[i], out) < 0)

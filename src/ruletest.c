@@ -140,7 +140,9 @@ static void remove_tree(const char *path, int depth)
 
 /* base manifest + overlay {"items": [...], "remove": [paths], other keys}
  * -> out: items replaced or added by path, removed paths dropped (and
- * their files deleted from the merged tree). */
+ * their files deleted from the merged tree).  An overlay item of a step
+ * that failed or timed out drops the base's file too, unless the overlay
+ * brings its own (a partial output). */
 static int merge_manifest(const char *base, const char *over, const char *tree)
 {
 	char path[4200];
@@ -171,6 +173,19 @@ static int merge_manifest(const char *base, const char *over, const char *tree)
 			}
 			if (!replaced)
 				json_array_append(items, v);
+			/* a step that failed left no file, unless the overlay has one */
+			if (p && !strstr(p, "..") &&
+			    (json_integer_value(json_object_get(v, "exit_code")) != 0 ||
+			     json_is_true(json_object_get(v, "timed_out")))) {
+				char own[4200];
+				const char *slash = strrchr(over, '/');
+				snprintf(own, sizeof(own), "%.*s/%s",
+					 slash ? (int)(slash - over) : 1, slash ? over : ".", p);
+				if (access(own, F_OK) != 0) {
+					snprintf(path, sizeof(path), "%s/%s", tree, p);
+					unlink(path);
+				}
+			}
 		}
 		json_array_foreach(json_object_get(om, "remove"), i, v) {
 			const char *p = json_string_value(v);

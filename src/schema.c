@@ -68,6 +68,10 @@ const char pm_schema_core_sql[] =
 "CREATE TABLE findings(\n"
 "  rule TEXT, section TEXT, severity TEXT, title TEXT, message TEXT,\n"
 "  kind TEXT, namespace TEXT, name TEXT, evidence TEXT, source TEXT);\n"
+"-- the rules of this run; blind_on: a required table that is empty\n"
+"CREATE TABLE rules(\n"
+"  id TEXT, section TEXT, severity TEXT, file TEXT, requires TEXT,\n"
+"  blind_on TEXT);\n"
 "CREATE TABLE rule_runs(\n"
 "  rule TEXT, section TEXT, status TEXT, reason TEXT, findings INTEGER);\n";
 
