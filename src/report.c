@@ -47,12 +47,10 @@ void pm_report_verdict(const struct pm_analysis *a, char *out, size_t n)
 			 a->gaps ? " in what could be read (see coverage gaps)" : "");
 		return;
 	}
-	snprintf(out, n, "%s: %ld critical, %ld error, %ld warning. Worst: %s",
+	snprintf(out, n, "%s: %ld critical, %ld error, %ld warning",
 		 c[PM_SEV_CRITICAL] ? "Critical problems found"
 		 : c[PM_SEV_ERROR] ? "Problems found" : "Warnings",
-		 c[PM_SEV_CRITICAL], c[PM_SEV_ERROR], c[PM_SEV_WARNING],
-		 a->results.findings[0].message);
-	one_line(out);
+		 c[PM_SEV_CRITICAL], c[PM_SEV_ERROR], c[PM_SEV_WARNING]);
 }
 
 static json_t *bundle_json(const struct pm_analysis *a)
@@ -210,6 +208,15 @@ json_t *pm_report_model(const struct pm_analysis *a)
 			"error", a->rules.errors[i].message));
 	pm_report_verdict(a, verdict, sizeof(verdict));
 	json_object_set_new(summary, "verdict", json_string(verdict));
+	if (a->results.nfindings && a->results.findings[0].severity > PM_SEV_INFO) {
+		char worst[1024];
+		snprintf(worst, sizeof(worst), "%s", a->results.findings[0].message);
+		one_line(worst);
+		json_object_set_new(summary, "worst", json_pack("{s:s,s:s}",
+			"rule", a->results.findings[0].rule->id, "message", worst));
+	} else {
+		json_object_set_new(summary, "worst", json_null());
+	}
 	json_object_set_new(summary, "critical", json_integer(c[PM_SEV_CRITICAL]));
 	json_object_set_new(summary, "error", json_integer(c[PM_SEV_ERROR]));
 	json_object_set_new(summary, "warning", json_integer(c[PM_SEV_WARNING]));

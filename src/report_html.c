@@ -276,6 +276,7 @@ static const char CSS[] =
 "overflow-wrap:anywhere}\n"
 "h1.v-critical{border-color:var(--crit)}h1.v-error{border-color:var(--err)}"
 "h1.v-warning{border-color:var(--warn)}h1.v-ok{border-color:var(--ok)}\n"
+".worst{margin:-6px 0 14px;font-size:15px;color:var(--fg,#333);max-width:70em}\n"
 "dl.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:6px 20px;margin:0}\n"
 "dl.facts div{min-width:0}dl.facts dt{font-size:11.5px;color:var(--muted);text-transform:uppercase;"
 "letter-spacing:.04em}\n"
@@ -716,9 +717,10 @@ static void verdict_text(struct page *p, json_t *sum, json_t *findings,
 				 ? L_NO_PROBLEM_GAPS : L_NO_PROBLEM));
 		return;
 	}
-	pm_buf_addf(v, "%s：%ld 个严重，%ld 个错误，%ld 个警告。%s：%s",
+	pm_buf_addf(v, "%s：%ld 个严重，%ld 个错误，%ld 个警告",
 		    L(p, c ? L_VERDICT_CRIT : e ? L_VERDICT_ERR : L_VERDICT_WARN),
-		    c, e, w, L(p, L_WORST), js(json_array_get(findings, 0), "message"));
+		    c, e, w);
+	(void)findings;
 }
 
 static void top(struct page *p, json_t *m, const char *verdict)
@@ -738,7 +740,13 @@ static void top(struct page *p, json_t *m, const char *verdict)
 		    "<p class=\"eyebrow\">%s</p>\n<h1 class=\"v-%s\" id=\"verdict\">",
 		    L(p, L_TITLE), c ? "critical" : e ? "error" : w ? "warning" : "ok");
 	esc(p, verdict);
-	add(p, "</h1>\n<dl class=\"facts\">\n");
+	add(p, "</h1>\n");
+	if (json_is_object(json_object_get(sum, "worst"))) {
+		pm_buf_addf(p->b, "<p class=\"worst\"><b>%s:</b> ", L(p, L_WORST));
+		pm_html_escape(p->b, js(json_object_get(sum, "worst"), "message"), 400);
+		add(p, "</p>\n");
+	}
+	add(p, "<dl class=\"facts\">\n");
 	fact(p, L_CLUSTER, js(cl, "server"), js(cl, "version"));
 	fact(p, L_CONTEXT, js(cl, "context"), "");
 	fact(p, L_COLLECTED, js(bundle, "collected_at"), "");
@@ -756,7 +764,8 @@ static void top(struct page *p, json_t *m, const char *verdict)
 	{
 		json_t *r = json_object_get(sum, "rules");
 		pm_buf_addf(p->b, "<div class=\"count\"><b>%lld</b><span>%s</span></div>\n",
-			    (long long)json_integer_value(json_object_get(r, "total")),
+			    (long long)(json_integer_value(json_object_get(r, "fired")) +
+					json_integer_value(json_object_get(r, "passed"))),
 			    L(p, L_RULES_RUN));
 	}
 	add(p, "</div>\n");

@@ -244,10 +244,12 @@ int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 	pm_buf_adds(b, "\n\n");
 	pm_buf_adds(b, "**");
 	md_text(b, js(sum, "verdict"));
-	/* "**" after a space would not close the bold */
-	while (b->len && b->data[b->len - 1] == ' ')
-		b->data[--b->len] = 0;
 	pm_buf_adds(b, "**\n\n");
+	if (json_is_object(json_object_get(sum, "worst"))) {
+		pm_buf_adds(b, "Worst: ");
+		md_text(b, js(json_object_get(sum, "worst"), "message"));
+		pm_buf_adds(b, "\n\n");
+	}
 	pm_buf_addf(b, "| critical | error | warning | info | coverage gaps |\n"
 		    "|---|---|---|---|---|\n| %lld | %lld | %lld | %lld | %lld |\n\n",
 		    json_integer_value(json_object_get(sum, "critical")),

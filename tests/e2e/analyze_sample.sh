@@ -24,7 +24,7 @@ check "pending pvc with its event" has "$F" "any(f for f in d['findings'] if f['
 check "diagnose filled with real names" grep -q "kubectl describe pvc data-db-0 -n shop" "$F"
 check "collected_at from the bundle" [ "$(py "$F" "d['bundle']['collected_at']")" = "2026-12-04T10:00:00Z" ]
 check "forbidden step is a collect gap" [ "$(py "$F" "[g['path'] for g in d['gaps'] if g['category']=='collect']")" = "['cluster/restores.json']" ]
-check "verdict is one line of valid text" has "$F" "'Worst:' in d['summary']['verdict'] and not any(ord(c) < 32 for c in d['summary']['verdict'])"
+check "verdict and worst finding are one line each" has "$F" "d['summary']['worst']['message'] and not any(ord(c) < 32 for c in d['summary']['verdict'] + d['summary']['worst']['message'])"
 check "--json prints the same document" cmp -s "$T/json" "$T/out3/findings.json"
 check "findings.json identical across runs" cmp -s "$F" "$T/out2/findings.json"
 check "report.md identical across runs" cmp -s "$T/out/report.md" "$T/out2/report.md"
