@@ -110,6 +110,42 @@ static inline void emit(struct scan *s, char c)
 	}
 }
 
+/* Bulk emit, same rules as emit(): a run inside a string or of blanks. */
+static void emit_run(struct scan *s, const char *p, size_t n)
+{
+	struct pm_buf *b;
+
+	if (s->unit_on) {
+		if (s->unit_bad)
+			return;
+		b = &s->unit;
+	} else if (s->mode == 'O') {
+		b = &s->top;
+	} else {
+		return;
+	}
+	if (pm_buf_add(b, p, n) && b == &s->unit)
+		s->unit_bad = 2;
+}
+
+/* Length of the run at p that step() would only copy: string bytes
+ * other than '"', '\\' and newline (outside a key), or spaces outside
+ * strings.  Most of a kubectl List is one or the other. */
+static size_t plain_run(const struct scan *s, const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	if (s->in_str) {
+		if (s->esc || s->key_on)
+			return 0;
+		while (i < n && p[i] != '"' && p[i] != '\\' && p[i] != '\n')
+			i++;
+	} else {
+		while (i < n && p[i] == ' ')
+			i++;
+	}
+	return i;
+}
+
 static int is_ws(char c)
 {
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
@@ -255,8 +291,15 @@ int pm_jsonscan(struct pm_input *in, pm_object_fn fn, pm_bad_fn badfn,
 		if (in->consumed == (uint64_t)n && n >= 3 && block[0] == 0xEF &&
 		    block[1] == 0xBB && block[2] == 0xBF)
 			i = 3;
-		for (; i < (size_t)n && !s.stop && s.mode != 'X'; i++)
-			step(&s, (char)block[i]);
+		while (i < (size_t)n && !s.stop && s.mode != 'X') {
+			size_t run = plain_run(&s, block + i, (size_t)n - i);
+			if (run > 1) {
+				emit_run(&s, (const char *)block + i, run);
+				i += run;
+				continue;
+			}
+			step(&s, (char)block[i++]);
+		}
 	}
 	if (in->ioerr)
 		rc = pm_error_setat(err, PM_EIO, in->path, s.line, "read failed");
