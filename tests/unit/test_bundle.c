@@ -174,6 +174,8 @@ static void directory_bundle_sorted_no_links(void)
 	CHECK_STR(order[0], "a/f.txt");
 	CHECK_STR(order[1], "z/f.txt");
 	CHECK_INT(refused, 1);
+	for (int i = 0; i < n; i++)
+		free((char *)order[i]);
 	pm_bundle_free(b);
 	snprintf(p, sizeof(p), "rm -rf %s", dir);
 	CHECK_INT(system(p), 0);
