@@ -227,6 +227,21 @@ static void top_findings(struct pm_buf *b, json_t *fs)
 	}
 }
 
+/* One table row per element of arr, the cells named by cols. */
+static void md_rows(struct pm_buf *b, json_t *arr, const char *const *cols)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		for (const char *const *c = cols; *c; c++) {
+			pm_buf_adds(b, "| ");
+			value_md(b, json_object_get(v, *c));
+			pm_buf_addc(b, ' ');
+		}
+		pm_buf_adds(b, "|\n");
+	}
+}
+
 int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 		       struct pm_error *err)
 {
@@ -321,29 +336,15 @@ int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 	if (!json_array_size(json_object_get(m, "gaps")))
 		pm_buf_adds(b, "Everything in the bundle was read.\n");
 	else {
+		static const char *const cols[] = { "category", "path", "line", "reason", NULL };
 		pm_buf_adds(b, "What could not be collected or read:\n\n"
 			    "| category | file | line | reason |\n|---|---|---|---|\n");
-		json_array_foreach(json_object_get(m, "gaps"), i, v) {
-			pm_buf_adds(b, "| ");
-			md_text(b, js(v, "category"));
-			pm_buf_adds(b, " | ");
-			md_text(b, js(v, "path"));
-			pm_buf_adds(b, " | ");
-			value_md(b, json_object_get(v, "line"));
-			pm_buf_adds(b, " | ");
-			md_text(b, js(v, "reason"));
-			pm_buf_adds(b, " |\n");
-		}
+		md_rows(b, json_object_get(m, "gaps"), cols);
 	}
 	if (json_array_size(json_object_get(m, "skipped"))) {
+		static const char *const cols[] = { "rule", "reason", NULL };
 		pm_buf_adds(b, "\nRules skipped:\n\n| rule | reason |\n|---|---|\n");
-		json_array_foreach(json_object_get(m, "skipped"), i, v) {
-			pm_buf_adds(b, "| ");
-			md_text(b, js(v, "rule"));
-			pm_buf_adds(b, " | ");
-			md_text(b, js(v, "reason"));
-			pm_buf_adds(b, " |\n");
-		}
+		md_rows(b, json_object_get(m, "skipped"), cols);
 	}
 	if (json_array_size(json_object_get(m, "rule_errors"))) {
 		pm_buf_adds(b, "\nRules that failed:\n\n");
