@@ -100,7 +100,9 @@ static int can_i_parse(struct pm_parse_ctx *ctx)
 		if (yes >= 0 && !question(&a, &verb, &res))
 			yes = -1;
 		/* "<verb> <resource>: yes": the last ": " splits question and answer */
-		for (c = s + n - 1; yes < 0 && c > s && !(c[0] == ':' && c[1] == ' '); c--)
+		/* ": " must lie inside the trimmed line (a trailing ':' followed by
+		 * the trimmed blank made the answer length negative) */
+		for (c = n >= 2 ? s + n - 2 : s; yes < 0 && c > s && !(c[0] == ':' && c[1] == ' '); c--)
 			;
 		if (yes < 0 && c > s) {
 			struct pm_tc_field ans = {c + 2, (size_t)(s + n - c - 2)};

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-static struct pm_store *st;
+static struct pm_store *log_st;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pm_error err;
 
 	pm_error_init(&err);
-	if (!p || (!st && pm_store_open_memory(&st, &err)))
+	if (!p || (!log_st && pm_store_open_memory(&log_st, &err)))
 		return 0;
 	pm_manifest_init(&man);
 	man.present = 1;
@@ -31,15 +31,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	item.container = (char *)"c";
 	pm_input_init_mem(&in, "logs/ns/pod/c.log", data, size, 4096);
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.store = st;
+	ctx.store = log_st;
 	ctx.in = &in;
 	ctx.item = &item;
 	ctx.manifest = &man;
 	ctx.err = &err;
-	pm_store_begin(st, &err);
+	pm_store_begin(log_st, &err);
 	p->parse(&ctx);
 	pm_parse_finish(&ctx);
-	pm_store_exec(st, "ROLLBACK", &err);
+	pm_store_exec(log_st, "ROLLBACK", &err);
 	pm_input_release(&in);
 	return 0;
 }
