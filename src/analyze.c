@@ -398,9 +398,14 @@ int pm_analyze(const struct pm_analyze_opts *o, struct pm_analysis *a,
 	const char *rules_dir = o->rules_dir ? o->rules_dir : pm_analyze_default_rules();
 	int rc;
 
-	base_name(o->bundle, a->source, sizeof(a->source));
-	snprintf(a->source, sizeof(a->source), "%s",
-		 base_name(o->bundle, dbpath, sizeof(dbpath)));
+	{
+		const char *bn = base_name(o->bundle, dbpath, sizeof(dbpath));
+		size_t l = strlen(bn);
+		if (l >= sizeof(a->source))
+			l = sizeof(a->source) - 1;
+		memcpy(a->source, bn, l);
+		a->source[l] = '\0';
+	}
 	if (o->outdir)
 		snprintf(a->outdir, sizeof(a->outdir), "%s", o->outdir);
 	else

@@ -380,7 +380,7 @@ static void unquote(struct pm_buf *o, const char *s, size_t n)
 		case 'x':
 			if (i + 2 <= n && is_hex((unsigned char)s[i]) &&
 			    is_hex((unsigned char)s[i + 1])) {
-				unsigned long v;
+				unsigned long v = 0xfffd;
 				char h[4] = {'0', '0', s[i], s[i + 1]};
 				hex4(h, 4, 0, &v);
 				put_utf8(o, v < 0x80 ? v : 0xfffd);

@@ -66,9 +66,9 @@ static void add_error(struct pm_ruleset *rs, const char *file, long line,
 		return;
 	rs->errors = p;
 	if (line > 0)
-		snprintf(buf, sizeof(buf), "%s:%ld: %s", file, line, msg);
+		snprintf(buf, sizeof(buf), "%.400s:%ld: %.700s", file, line, msg);
 	else
-		snprintf(buf, sizeof(buf), "%s: %s", file, msg);
+		snprintf(buf, sizeof(buf), "%.400s: %.700s", file, msg);
 	p[rs->nerrors].file = strdup(file);
 	p[rs->nerrors].message = strdup(buf);
 	rs->nerrors++;
