@@ -23,6 +23,7 @@ struct scan {
 	int saw_items;
 	int too_deep;         /* top-level nesting beyond the cap */
 	pm_object_fn fn;
+	pm_text_fn textfn;  /* set: elements are handed over unparsed */
 	pm_bad_fn badfn;
 	void *arg;
 	struct pm_jsonscan_stats *st;
@@ -40,9 +41,16 @@ static void bad(struct scan *s, long line, const char *why)
 static void deliver(struct scan *s, const char *text, size_t len, long line)
 {
 	json_error_t je;
-	json_t *j = json_loadb(text, len, JSON_DECODE_ANY, &je);
+	json_t *j;
 	char why[300];
 
+	if (s->textfn) {
+		s->st->objects++;
+		if (s->textfn(s->arg, text, len, line) < 0)
+			s->stop = 1;
+		return;
+	}
+	j = json_loadb(text, len, JSON_DECODE_ANY, &je);
 	if (!j) {
 		snprintf(why, sizeof(why), "invalid JSON: %s (column %d)",
 			 je.text, je.column);
@@ -264,9 +272,27 @@ static void step(struct scan *s, char c)
 		top_end(s);
 }
 
+static int scan_run(struct pm_input *in, pm_object_fn fn, pm_text_fn textfn,
+		    pm_bad_fn badfn, void *arg, struct pm_jsonscan_stats *stats,
+		    struct pm_error *err);
+
 int pm_jsonscan(struct pm_input *in, pm_object_fn fn, pm_bad_fn badfn,
 		void *arg, struct pm_jsonscan_stats *stats,
 		struct pm_error *err)
+{
+	return scan_run(in, fn, NULL, badfn, arg, stats, err);
+}
+
+int pm_jsonscan_text(struct pm_input *in, pm_text_fn fn, pm_bad_fn badfn,
+		     void *arg, struct pm_jsonscan_stats *stats,
+		     struct pm_error *err)
+{
+	return scan_run(in, NULL, fn, badfn, arg, stats, err);
+}
+
+static int scan_run(struct pm_input *in, pm_object_fn fn, pm_text_fn textfn,
+		    pm_bad_fn badfn, void *arg, struct pm_jsonscan_stats *stats,
+		    struct pm_error *err)
 {
 	struct scan s;
 	unsigned char block[65536];
@@ -279,6 +305,7 @@ int pm_jsonscan(struct pm_input *in, pm_object_fn fn, pm_bad_fn badfn,
 	pm_buf_init(&s.top, TOP_MAX);
 	s.line = 1;
 	s.fn = fn;
+	s.textfn = textfn;
 	s.badfn = badfn;
 	s.arg = arg;
 	s.st = stats;

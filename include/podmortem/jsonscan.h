@@ -24,6 +24,9 @@ typedef int (*pm_object_fn)(void *arg, json_t *obj, long line);
 /* Called for each element that could not be read; the scan goes on. */
 typedef void (*pm_bad_fn)(void *arg, long line, const char *why);
 
+/* The text variant: an element's bytes, not yet parsed or validated. */
+typedef int (*pm_text_fn)(void *arg, const char *text, size_t len, long line);
+
 struct pm_jsonscan_stats {
 	long objects;  /* handed to fn */
 	long bad;      /* elements that could not be read */
@@ -38,5 +41,10 @@ struct pm_jsonscan_stats {
 int pm_jsonscan(struct pm_input *in, pm_object_fn fn, pm_bad_fn bad,
 		void *arg, struct pm_jsonscan_stats *stats,
 		struct pm_error *err);
+/* The same walk handing each element's text to fn unparsed, for callers
+ * that parse it more cheaply themselves (SQLite's JSON functions). */
+int pm_jsonscan_text(struct pm_input *in, pm_text_fn fn, pm_bad_fn bad,
+		     void *arg, struct pm_jsonscan_stats *stats,
+		     struct pm_error *err);
 
 #endif
