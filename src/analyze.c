@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef PM_DEFAULT_RULES_DIR
 #define PM_DEFAULT_RULES_DIR "rules"
@@ -391,9 +392,17 @@ static int missing_items(struct pm_analysis *a, struct pm_error *err)
 	return 0;
 }
 
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
 int pm_analyze(const struct pm_analyze_opts *o, struct pm_analysis *a,
 	       struct pm_error *err)
 {
+	double t0;
 	char dbpath[4200];
 	const char *rules_dir = o->rules_dir ? o->rules_dir : pm_analyze_default_rules();
 	int rc;
@@ -434,19 +443,29 @@ int pm_analyze(const struct pm_analyze_opts *o, struct pm_analysis *a,
 	}
 	if ((rc = pm_store_begin(a->store, err)))
 		return rc;
+	t0 = now_ms();
 	if ((rc = read_manifest(a, o, err)))
 		return rc;
+	a->ms_manifest = now_ms() - t0;
 	if ((rc = store_bundle(a, err)))
 		return rc;
+	t0 = now_ms();
 	if ((rc = load_entries(a, o, err)))
 		return rc;
 	if ((rc = missing_items(a, err)))
 		return rc;
+	a->ms_load = now_ms() - t0;
+	t0 = now_ms();
 	if ((rc = pm_store_derive(a->store, err)))
 		return rc;
+	a->ms_derive = now_ms() - t0;
+	t0 = now_ms();
 	if (o->fts && (rc = pm_log_build_fts(a->store, err)))
 		return rc;
+	a->ms_fts = now_ms() - t0;
+	t0 = now_ms();
 	if ((rc = pm_rules_run(&a->rules, a->store, &a->results, err)))
 		return rc;
+	a->ms_rules = now_ms() - t0;
 	return pm_store_commit(a->store, err);
 }

@@ -13,13 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_UNREADABLE = 3,
        EXIT_OUTPUT = 4 };
 
 static const char usage_text[] =
 "usage: podmortem analyze BUNDLE [-o DIR] [--rules DIR] [--fail-on SEVERITY]\n"
-"                         [--lang en|zh] [--fts] [--json]\n"
+"                         [--lang en|zh] [--fts] [--json] [--timings]\n"
 "       podmortem rules list [--rules DIR] [--lang en|zh]\n"
 "       podmortem rules test [--rules DIR] [--fixtures DIR] [--only ID-PREFIX]\n"
 "       podmortem schema\n"
@@ -40,6 +41,7 @@ static const char usage_text[] =
 "      --lang LANG      language of rule texts: en (default) or zh\n"
 "      --fts            also build a full-text index of log messages (log_fts)\n"
 "      --json           print findings.json to stdout instead of the summary\n"
+"      --timings        print the wall time of each phase on stderr\n"
 "rules list           id, section, severity and title of every rule\n"
 "rules test           every rule against its fixtures (default\n"
 "                     fixtures/rules): fire/ must fire as expect.json says,\n"
@@ -106,13 +108,15 @@ static int cmd_analyze(int argc, char **argv)
 		{ "lang", required_argument, NULL, 'l' },
 		{ "fts", no_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "timings", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pm_analyze_opts o;
 	struct pm_analysis a;
 	struct pm_error err;
-	int c, json = 0, fail_on = PM_SEV_ERROR, rc, status;
+	int c, json = 0, timings = 0, fail_on = PM_SEV_ERROR, rc, status;
+	struct timespec t0, t1;
 
 	pm_analyze_opts_init(&o);
 	optind = 1;
@@ -132,6 +136,7 @@ static int cmd_analyze(int argc, char **argv)
 			break;
 		case 'F': o.fts = 1; break;
 		case 'j': json = 1; break;
+		case 'T': timings = 1; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_CLEAN;
 		default: return usage_error("%s", "bad option");
 		}
@@ -154,11 +159,19 @@ static int cmd_analyze(int argc, char **argv)
 	for (size_t i = 0; i < a.results.nruns; i++)
 		if (a.results.runs[i].status == PM_RULE_ERROR)
 			fprintf(stderr, "podmortem: %s\n", a.results.runs[i].reason);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (pm_report_write_all(&a, &err)) {
 		print_err(&err);
 		pm_analysis_release(&a);
 		return EXIT_OUTPUT;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (timings)
+		fprintf(stderr, "podmortem: timings ms: manifest %.0f, load %.0f, "
+			"derive %.0f, fts %.0f, rules %.0f, reports %.0f\n",
+			a.ms_manifest, a.ms_load, a.ms_derive, a.ms_fts, a.ms_rules,
+			(double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+				(double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	if (json) {
 		struct pm_buf b = PM_BUF_INIT(PM_REPORT_MAX);
 		if (!pm_report_json(&a, &b, &err))

@@ -34,6 +34,9 @@ struct pm_analysis {
 	long files;             /* entries read */
 	long gaps;
 	int damaged;            /* the archive could not be read to its end */
+	/* wall time of each phase in ms, for --timings and benchmarks only:
+	 * never written to a report (reports depend on the bundle alone) */
+	double ms_manifest, ms_load, ms_derive, ms_fts, ms_rules;
 };
 
 void pm_analyze_opts_init(struct pm_analyze_opts *o);
