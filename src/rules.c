@@ -3,6 +3,7 @@
  */
 #include "podmortem/rules.h"
 #include "podmortem/buf.h"
+#include "podmortem/multimatch.h"
 #include "podmortem/yamlconv.h"
 
 #include <dirent.h>
@@ -33,6 +34,8 @@ void pm_ruleset_init(struct pm_ruleset *rs, const char *lang)
 	memset(rs, 0, sizeof(*rs));
 	rs->thresholds = json_array();
 	rs->sections = json_array();
+	rs->log_signals = json_array();
+	rs->log_subject_keys = json_array();
 	rs->lang = strdup(lang && !strcmp(lang, "zh") ? "zh" : "en");
 }
 
@@ -53,6 +56,8 @@ void pm_ruleset_release(struct pm_ruleset *rs)
 	free(rs->errors);
 	json_decref(rs->thresholds);
 	json_decref(rs->sections);
+	json_decref(rs->log_signals);
+	json_decref(rs->log_subject_keys);
 	free(rs->lang);
 	memset(rs, 0, sizeof(*rs));
 }
@@ -132,6 +137,79 @@ static int add_rule(struct loadctx *lc, json_t *doc, long line)
 	return 0;
 }
 
+/* Pattern bytes of the signals loaded so far (the matcher's cap). */
+static size_t signal_bytes(json_t *signals)
+{
+	size_t i, k, n = 0;
+	json_t *sg, *p;
+	json_array_foreach(signals, i, sg)
+		json_array_foreach(json_object_get(sg, "patterns"), k, p)
+			n += strlen(json_string_value(p));
+	return n;
+}
+
+/* A `log_signals:` entry: a name not used yet and non-empty patterns. */
+static void add_signal(struct loadctx *lc, json_t *sg, long line)
+{
+	const char *name = jstr(sg, "signal");
+	json_t *pats = json_object_get(sg, "patterns"), *p, *o;
+	size_t i, bytes = 0;
+	char msg[300];
+
+	if (!name || !*name || !json_is_array(pats) || !json_array_size(pats)) {
+		snprintf(msg, sizeof(msg), "log signal %s: needs signal (a name) "
+			 "and patterns (a list of strings)", name ? name : "(no name)");
+		add_error(lc->rs, lc->file, line, msg);
+		return;
+	}
+	json_array_foreach(pats, i, p) {
+		if (!json_is_string(p) || !json_string_length(p)) {
+			snprintf(msg, sizeof(msg), "log signal %s: pattern %zu is "
+				 "not a non-empty string", name, i + 1);
+			add_error(lc->rs, lc->file, line, msg);
+			return;
+		}
+		bytes += json_string_length(p);
+	}
+	json_array_foreach(lc->rs->log_signals, i, o) {
+		if (!strcmp(jstr(o, "signal"), name)) {
+			snprintf(msg, sizeof(msg), "log signal %s: name already used",
+				 name);
+			add_error(lc->rs, lc->file, line, msg);
+			return;
+		}
+	}
+	if (bytes + signal_bytes(lc->rs->log_signals) > PM_MULTIMATCH_MAX_BYTES ||
+	    json_array_size(lc->rs->log_signals) >= PM_MULTIMATCH_MAX_PATTERNS) {
+		snprintf(msg, sizeof(msg), "log signal %s: the signals exceed "
+			 "%d bytes of patterns", name, PM_MULTIMATCH_MAX_BYTES);
+		add_error(lc->rs, lc->file, line, msg);
+		return;
+	}
+	json_array_append(lc->rs->log_signals, sg);
+}
+
+/* A `log_subject_keys:` entry: a plain field name (it goes into a JSON
+ * path). */
+static void add_subject_key(struct loadctx *lc, json_t *k, long line)
+{
+	const char *s = json_string_value(k);
+	size_t i;
+	json_t *o;
+
+	if (!s || !*s || strlen(s) > 64 ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789_-") != strlen(s)) {
+		add_error(lc->rs, lc->file, line, "log_subject_keys: each key must "
+			  "be a name of letters, digits, '_' or '-'");
+		return;
+	}
+	json_array_foreach(lc->rs->log_subject_keys, i, o)
+		if (!strcmp(json_string_value(o), s))
+			return;
+	json_array_append(lc->rs->log_subject_keys, k);
+}
+
 static int on_doc(void *arg, json_t *doc, long line)
 {
 	struct loadctx *lc = arg;
@@ -146,6 +224,21 @@ static int on_doc(void *arg, json_t *doc, long line)
 	if ((list = json_object_get(doc, "thresholds"))) {
 		json_array_foreach(list, i, v)
 			json_array_append(lc->rs->thresholds, v);
+		return 0;
+	}
+	if (json_object_get(doc, "log_signals") ||
+	    json_object_get(doc, "log_subject_keys")) {
+		json_t *keys = json_object_get(doc, "log_subject_keys");
+		list = json_object_get(doc, "log_signals");
+		if ((list && !json_is_array(list)) || (keys && !json_is_array(keys))) {
+			add_error(lc->rs, lc->file, line,
+				  "log_signals and log_subject_keys must be lists");
+			return 0;
+		}
+		json_array_foreach(list, i, v)
+			add_signal(lc, v, line);
+		json_array_foreach(keys, i, v)
+			add_subject_key(lc, v, line);
 		return 0;
 	}
 	if ((list = json_object_get(doc, "sections"))) {
@@ -613,11 +706,156 @@ static int save_results(const struct pm_results *res, struct pm_store *st,
 	return 0;
 }
 
+/* ---- log signals: one pass over log_lines before the rules ---- */
+
+struct sigline {
+	unsigned char *seen;  /* per signal: already tagged on this line */
+	int *list;            /* the signals tagged on this line */
+	int n;
+};
+
+static void on_signal(void *arg, int id)
+{
+	struct sigline *sl = arg;
+	if (!sl->seen[id]) {
+		sl->seen[id] = 1;
+		sl->list[sl->n++] = id;
+	}
+}
+
+/*
+ * log_signals: every log line read once, all patterns of all signals
+ * searched at once in message || ' ' || fields (as the rules' LIKE
+ * '%p%' would see it), one row per (line, signal).
+ */
+static int fill_log_signals(const struct pm_ruleset *rs, struct pm_store *st,
+			    struct pm_error *err)
+{
+	static const char qsql[] = "SELECT id, message, fields FROM log_lines";
+	static const char isql[] =
+		"INSERT INTO log_signals(line_id, signal) VALUES (?1, ?2)";
+	size_t nsig = json_array_size(rs->log_signals), i, k;
+	struct pm_multimatch mm;
+	struct sigline sl = { NULL, NULL, 0 };
+	sqlite3_stmt *q, *ins;
+	json_t *sg, *p;
+	int rc = 0, step;
+
+	if (!nsig)
+		return 0;
+	pm_multimatch_init(&mm);
+	json_array_foreach(rs->log_signals, i, sg)
+		json_array_foreach(json_object_get(sg, "patterns"), k, p)
+			if ((rc = pm_multimatch_add(&mm, json_string_value(p),
+						    json_string_length(p), (int)i, err)))
+				goto out;
+	if ((rc = pm_multimatch_build(&mm, err)))
+		goto out;
+	sl.seen = calloc(nsig, 1);
+	sl.list = malloc(nsig * sizeof(*sl.list));
+	if (!sl.seen || !sl.list) {
+		rc = pm_error_set(err, PM_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (!(q = pm_store_stmt(st, qsql, err))) {
+		rc = err->code;
+		goto out;
+	}
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		const unsigned char *msg = sqlite3_column_text(q, 1);
+		const unsigned char *fields;
+		uint32_t s;
+		if (!msg) /* NULL || ... is NULL: LIKE finds nothing */
+			continue;
+		s = pm_multimatch_feed(&mm, PM_MULTIMATCH_START, msg,
+				       (size_t)sqlite3_column_bytes(q, 1),
+				       on_signal, &sl);
+		s = pm_multimatch_feed(&mm, s, " ", 1, on_signal, &sl);
+		if ((fields = sqlite3_column_text(q, 2)))
+			pm_multimatch_feed(&mm, s, fields,
+					   (size_t)sqlite3_column_bytes(q, 2),
+					   on_signal, &sl);
+		for (int j = 0; j < sl.n; j++) {
+			if (!(ins = pm_store_stmt(st, isql, err))) {
+				rc = err->code;
+				break;
+			}
+			sqlite3_bind_int64(ins, 1, sqlite3_column_int64(q, 0));
+			pm_bind_text(ins, 2, jstr(json_array_get(rs->log_signals,
+						  (size_t)sl.list[j]), "signal"), -1);
+			if ((rc = pm_store_run(st, ins, err)))
+				break;
+			sl.seen[sl.list[j]] = 0;
+		}
+		if (rc)
+			break;
+		sl.n = 0;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = pm_error_set(err, PM_EDB, "log_signals: %s",
+				  sqlite3_errmsg(pm_store_db(st)));
+	sqlite3_reset(q);
+out:
+	free(sl.seen);
+	free(sl.list);
+	pm_multimatch_release(&mm);
+	return rc;
+}
+
+/*
+ * log_subjects: for error/fatal/warning lines, the value of each
+ * configured field (backup, restore, ...), so a rule finds "the errors
+ * of backup ns/name" by index instead of json_extract over every line.
+ * json_valid first: one malformed fields text must not stop the run.
+ */
+static int fill_log_subjects(const struct pm_ruleset *rs, struct pm_store *st,
+			     struct pm_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO log_subjects(line_id, key, value)"
+		" SELECT id, ?1, v FROM (SELECT id, json_extract(fields, ?2) AS v"
+		"  FROM log_lines WHERE level IN ('error', 'fatal', 'warning')"
+		"   AND fields IS NOT NULL AND json_valid(fields)) WHERE v IS NOT NULL";
+	size_t i;
+	json_t *k;
+
+	json_array_foreach(rs->log_subject_keys, i, k) {
+		const char *key = json_string_value(k);
+		char path[80];
+		sqlite3_stmt *s = pm_store_stmt(st, sql, err);
+		if (!s)
+			return err->code;
+		snprintf(path, sizeof(path), "$.\"%s\"", key);
+		pm_bind_text(s, 1, key, -1);
+		pm_bind_text(s, 2, path, -1);
+		if (pm_store_run(st, s, err))
+			return err->code;
+	}
+	return 0;
+}
+
+static int fill_log_tables(const struct pm_ruleset *rs, struct pm_store *st,
+			   struct pm_error *err)
+{
+	/* stores made before these tables existed: nothing to fill */
+	if (pm_store_count(st, "log_lines") < 0 ||
+	    pm_store_count(st, "log_signals") < 0 ||
+	    pm_store_count(st, "log_subjects") < 0)
+		return 0;
+	if (pm_store_exec(st, "DELETE FROM log_signals; DELETE FROM log_subjects;",
+			  err))
+		return err->code;
+	if (fill_log_signals(rs, st, err))
+		return err->code;
+	return fill_log_subjects(rs, st, err);
+}
+
 int pm_rules_run(const struct pm_ruleset *rs, struct pm_store *st,
 		 struct pm_results *out, struct pm_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (load_thresholds(rs, st, err) || save_ruleset(rs, st, err))
+	if (load_thresholds(rs, st, err) || fill_log_tables(rs, st, err) ||
+	    save_ruleset(rs, st, err))
 		return err->code;
 	for (size_t i = 0; i < rs->n; i++)
 		if (run_rule(rs, st, &rs->rules[i], out) < 0)

@@ -10,6 +10,9 @@
  * Columns named kind, namespace, name are the finding's resource;
  * source is "path[:line]"; every column is evidence.
  * rules/thresholds.yaml fills the `thresholds` table queries read.
+ * rules/log_signals.yaml (`log_signals:` {signal, patterns, why} and
+ * `log_subject_keys:`) fills the log_signals and log_subjects tables
+ * in one pass over log_lines before the rules run.
  */
 #ifndef PODMORTEM_RULES_H
 #define PODMORTEM_RULES_H
@@ -51,6 +54,8 @@ struct pm_ruleset {
 	size_t nerrors;
 	json_t *thresholds;  /* array of {name, value, unit, why} */
 	json_t *sections;    /* array of {key, title: {en, zh}} from sections.yaml */
+	json_t *log_signals; /* array of {signal, patterns: [..], why} */
+	json_t *log_subject_keys; /* array of field names (strings) */
 	char *lang;          /* "en" or "zh" */
 };
 
