@@ -61,6 +61,30 @@ static char *duptime(json_t *o, const char *key, int64_t *epoch)
 	return strdup(out);
 }
 
+/*
+ * Numbers are decoded as reals (JSON_DECODE_INT_AS_REAL) so that one
+ * out-of-range integer cannot make jansson refuse the whole manifest;
+ * here they come back as integers when they are whole and in range.
+ */
+static int whole(json_t *v, long long lo, long long hi, long long *out)
+{
+	double d;
+	if (!json_is_number(v))
+		return 0;
+	d = json_number_value(v);
+	if (d != d || d < (double)lo || d > (double)hi || d != (double)(long long)d)
+		return 0;
+	*out = (long long)d;
+	return 1;
+}
+
+static long long num(json_t *o, const char *key, long long lo, long long hi)
+{
+	long long v = 0;
+	whole(json_object_get(o, key), lo, hi, &v);
+	return v;
+}
+
 static int truthy(json_t *o, const char *key)
 {
 	return json_is_true(json_object_get(o, key));
@@ -97,12 +121,15 @@ static int item_read(struct pm_item *it, json_t *j)
 	it->host = dupstr(j, "host");
 	it->step = dupstr(j, "step");
 	v = json_object_get(j, "exit_code");
-	if (json_is_integer(v)) {
-		it->exit_code = (int)json_integer_value(v);
-		it->has_exit_code = 1;
+	{
+		long long ec;
+		if (whole(v, -1000000, 1000000, &ec)) {
+			it->exit_code = (int)ec;
+			it->has_exit_code = 1;
+		}
 	}
-	it->duration_ms = json_integer_value(json_object_get(j, "duration_ms"));
-	it->redactions = (long)json_integer_value(json_object_get(j, "redactions"));
+	it->duration_ms = num(j, "duration_ms", 0, 1LL << 50);
+	it->redactions = (long)num(j, "redactions", 0, 1LL << 31);
 	it->timed_out = truthy(j, "timed_out");
 	it->truncated = truthy(j, "truncated");
 	it->previous = truthy(j, "previous");
@@ -123,7 +150,8 @@ int pm_manifest_parse(struct pm_manifest *m, const char *data, size_t len,
 	json_t *root, *items, *o;
 	size_t i, n;
 
-	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL,
+			  &jerr);
 	if (!root)
 		return pm_error_setat(err, PM_EPARSE, path, jerr.line,
 				      "invalid JSON: %s", jerr.text);
@@ -133,7 +161,7 @@ int pm_manifest_parse(struct pm_manifest *m, const char *data, size_t len,
 				      "manifest is not a JSON object");
 	}
 	m->present = 1;
-	m->format = (int)json_integer_value(json_object_get(root, "format"));
+	m->format = (int)num(root, "format", 0, 1000);
 	o = json_object_get(root, "collector");
 	m->collector_name = dupstr(o, "name");
 	m->collector_version = dupstr(o, "version");

@@ -174,7 +174,7 @@ def case_manifest_lies(b):
 
 
 def case_manifest_bignum(b):
-    """a manifest number no C integer holds: the manifest is a gap, files are sniffed"""
+    """a manifest number no C integer holds: the manifest is still used, that number is not"""
     b.fixture_files()
     b.manifest["items"][0]["duration_ms"] = 2 ** 70
 

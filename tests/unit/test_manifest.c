@@ -13,7 +13,8 @@ static const char doc[] =
 " \"stderr\":\"Error from server (Forbidden)\",\"command\":[\"kubectl\",\"get\"],\"timed_out\":false},"
 "{\"type\":\"log\"},"
 "{\"path\":\"host/n1/df-h.txt\",\"type\":\"df\",\"host\":\"n1\",\"timed_out\":true,\"duration_ms\":30000},"
-"{\"path\":\"logs/ns/p/late.log\",\"type\":\"log\",\"step\":\"logs\",\"not_run\":true}]}";
+"{\"path\":\"logs/ns/p/late.log\",\"type\":\"log\",\"step\":\"logs\",\"not_run\":true},"
+"{\"path\":\"big.txt\",\"type\":\"text\",\"duration_ms\":1180591620717411303424,\"exit_code\":2.5}]}";
 
 static void reads_items(void)
 {
@@ -26,7 +27,7 @@ static void reads_items(void)
 	CHECK_INT(m.format, 1);
 	CHECK_STR(m.context, "ctx");
 	CHECK_STR(m.collected_at, "2026-12-04T10:00:00Z");
-	CHECK_INT(m.nitems, 4);
+	CHECK_INT(m.nitems, 5);
 	CHECK_INT(m.bad_items, 1);
 	it = pm_manifest_find(&m, "logs/ns/p/c.log");
 	CHECK(it != NULL);
@@ -44,6 +45,9 @@ static void reads_items(void)
 	CHECK(it && it->not_run && !it->has_exit_code);
 	if (it)
 		CHECK_STR(it->step, "logs");
+	/* an integer past 2^64 does not cost the manifest; nonsense is not used */
+	it = pm_manifest_find(&m, "big.txt");
+	CHECK(it && it->duration_ms == 0 && !it->has_exit_code);
 	CHECK(pm_manifest_find(&m, "nope") == NULL);
 	pm_manifest_release(&m);
 }
