@@ -806,32 +806,35 @@ out:
  * log_subjects: for error/fatal/warning lines, the value of each
  * configured field (backup, restore, ...), so a rule finds "the errors
  * of backup ns/name" by index instead of json_extract over every line.
- * json_valid first: one malformed fields text must not stop the run.
+ * One scan for all keys (the keys are the inner loop, so a line's JSON
+ * is parsed once); json_valid first: one malformed fields text must not
+ * stop the run.  Keys are plain names (checked when loaded).
  */
 static int fill_log_subjects(const struct pm_ruleset *rs, struct pm_store *st,
 			     struct pm_error *err)
 {
 	static const char sql[] =
 		"INSERT INTO log_subjects(line_id, key, value)"
-		" SELECT id, ?1, v FROM (SELECT id, json_extract(fields, ?2) AS v"
-		"  FROM log_lines WHERE level IN ('error', 'fatal', 'warning')"
-		"   AND fields IS NOT NULL AND json_valid(fields)) WHERE v IS NOT NULL";
-	size_t i;
-	json_t *k;
+		" SELECT id, key, v FROM (SELECT l.id, k.value AS key,"
+		"   json_extract(l.fields, '$.\"' || k.value || '\"') AS v"
+		"  FROM log_lines l, json_each(?1) k"
+		"  WHERE l.level IN ('error', 'fatal', 'warning')"
+		"   AND l.fields IS NOT NULL AND json_valid(l.fields))"
+		" WHERE v IS NOT NULL";
+	sqlite3_stmt *s;
+	char *keys;
+	int rc;
 
-	json_array_foreach(rs->log_subject_keys, i, k) {
-		const char *key = json_string_value(k);
-		char path[80];
-		sqlite3_stmt *s = pm_store_stmt(st, sql, err);
-		if (!s)
-			return err->code;
-		snprintf(path, sizeof(path), "$.\"%s\"", key);
-		pm_bind_text(s, 1, key, -1);
-		pm_bind_text(s, 2, path, -1);
-		if (pm_store_run(st, s, err))
-			return err->code;
-	}
-	return 0;
+	if (!json_array_size(rs->log_subject_keys))
+		return 0;
+	if (!(s = pm_store_stmt(st, sql, err)))
+		return err->code;
+	if (!(keys = json_dumps(rs->log_subject_keys, JSON_COMPACT)))
+		return pm_error_set(err, PM_ENOMEM, "out of memory");
+	pm_bind_text(s, 1, keys, -1);
+	rc = pm_store_run(st, s, err);
+	free(keys);
+	return rc;
 }
 
 static int fill_log_tables(const struct pm_ruleset *rs, struct pm_store *st,
