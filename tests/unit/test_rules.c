@@ -140,11 +140,114 @@ static void severities(void)
 	CHECK_STR(pm_severity_name(PM_SEV_WARNING), "warning");
 }
 
+static const char signals_yaml[] =
+"log_signals:\n"
+"  - {signal: deny, patterns: [Forbidden, 'reset by'], why: t}\n"
+"  - {signal: slow, patterns: ['i/o timeout', '50%_'], why: t}\n"
+"  - {signal: bad, patterns: []}\n"
+"  - {signal: deny, patterns: [again]}\n"
+"log_subject_keys: [backup, 'not a key']\n";
+
+static long long one(struct pm_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	long long v = -1;
+	if (sqlite3_prepare_v2(pm_store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return -2;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* The signals pass tags exactly the lines LIKE '%p%' finds on
+ * message || ' ' || coalesce(fields, ''), once per (line, signal). */
+static void log_signals_table(void)
+{
+	struct pm_ruleset rs;
+	struct pm_results res;
+	struct pm_error err;
+	struct pm_store *st = store();
+	static const char *const words[] = { "forbidden", "FORBIDDEN", "reset", "by",
+		"i/o", "timeout", "I/O TIMEOUT", "50%_", "50%", "x", " ", "\xc3\xa9" };
+	unsigned r = 12345;
+	char sql[600];
+
+	pm_ruleset_init(&rs, "en");
+	pm_rules_load_text(&rs, signals_yaml, sizeof(signals_yaml) - 1, "s.yaml", &err);
+	CHECK_INT(json_array_size(rs.log_signals), 2);
+	CHECK_INT(json_array_size(rs.log_subject_keys), 1);
+	CHECK_INT(rs.nerrors, 3);
+	CHECK_INT(pm_store_exec(st,
+		"INSERT INTO log_lines(id, message, fields, level) VALUES"
+		" (1, 'is forbidden: FORBIDDEN', NULL, 'info'),"
+		" (2, 'conn reset', 'by peer', 'info'),"      /* across the ' ' */
+		" (3, NULL, 'forbidden', 'error'),"           /* NULL message */
+		" (4, 'ok', '{\"backup\":\"velero/b1\"}', 'error'),"
+		" (5, 'ok', '{\"backup\":\"velero/b2\"}', 'info'),"
+		" (6, 'ok', '{\"backup\":7,\"restore\":\"x\"}', 'warning'),"
+		" (7, 'ok', '{\"backup\": broken', 'error');", &err), 0);
+	for (int i = 8; i < 400; i++) {
+		char m[200] = "", f[200] = "";
+		for (int k = 0, n = (int)((r >> 3) % 6); k < n; k++) {
+			r = r * 1103515245u + 12345u;
+			strcat((r >> 16) % 2 ? m : f, words[(r >> 8) % 12]);
+		}
+		r = r * 1103515245u + 12345u;
+		sqlite3_stmt *s;
+		CHECK(sqlite3_prepare_v2(pm_store_db(st), "INSERT INTO log_lines(id, message,"
+			" fields) VALUES (?1, ?2, ?3)", -1, &s, NULL) == SQLITE_OK);
+		sqlite3_bind_int(s, 1, i);
+		sqlite3_bind_text(s, 2, m, -1, SQLITE_TRANSIENT);
+		if ((r >> 20) % 3)
+			sqlite3_bind_text(s, 3, f, -1, SQLITE_TRANSIENT);
+		CHECK(sqlite3_step(s) == SQLITE_DONE);
+		sqlite3_finalize(s);
+	}
+	CHECK_INT(pm_rules_run(&rs, st, &res, &err), 0);
+	CHECK_INT(one(st, "SELECT count(*) FROM log_signals WHERE line_id IN (1, 2)"
+		      " AND signal = 'deny'"), 2);
+	CHECK_INT(one(st, "SELECT count(*) FROM log_signals WHERE line_id = 3"), 0);
+	CHECK_INT(one(st, "SELECT count(*) FROM (SELECT line_id, signal FROM log_signals"
+		      " GROUP BY 1, 2 HAVING count(*) > 1)"), 0);
+	for (int k = 0; k < 2; k++) {
+		const char *sig = k ? "slow" : "deny";
+		const char *like = k ? "LIKE '%i/o timeout%' OR c LIKE '%50\\%\\_%' ESCAPE '\\'"
+				     : "LIKE '%forbidden%' OR c LIKE '%reset by%'";
+		long long n;
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT id FROM (SELECT id,"
+			 " message || ' ' || coalesce(fields, '') AS c FROM log_lines) WHERE c %s"
+			 " EXCEPT SELECT line_id FROM log_signals WHERE signal = '%s')", like, sig);
+		CHECK_INT(one(st, sql), 0);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT line_id FROM log_signals"
+			 " WHERE signal = '%s' EXCEPT SELECT id FROM (SELECT id, message || ' ' ||"
+			 " coalesce(fields, '') AS c FROM log_lines) WHERE c %s)", sig, like);
+		CHECK_INT(one(st, sql), 0);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM log_signals WHERE signal = '%s'", sig);
+		n = one(st, sql);
+		CHECK(n > 20); /* the random lines did exercise it */
+	}
+	/* subjects: error/fatal/warning lines only, typed as json_extract gives */
+	CHECK_INT(one(st, "SELECT count(*) FROM log_subjects"), 2);
+	CHECK_INT(one(st, "SELECT line_id FROM log_subjects WHERE key = 'backup'"
+		      " AND value = 'velero/b1'"), 4);
+	CHECK_INT(one(st, "SELECT count(*) FROM log_subjects WHERE value = 7"), 1);
+	CHECK_INT(one(st, "SELECT count(*) FROM log_subjects WHERE value = '7'"), 0);
+	/* run again: the tables are rebuilt, not doubled */
+	pm_results_release(&res);
+	CHECK_INT(pm_rules_run(&rs, st, &res, &err), 0);
+	CHECK_INT(one(st, "SELECT count(*) FROM log_subjects"), 2);
+	pm_results_release(&res);
+	pm_ruleset_release(&rs);
+	pm_store_close(st);
+}
+
 int main(void)
 {
 	RUN(load_and_run);
 	RUN(chinese_texts);
 	RUN(template_fill);
 	RUN(severities);
+	RUN(log_signals_table);
 	DONE();
 }
