@@ -423,6 +423,7 @@ const char pm_schema_derived_sql[] =
 "CREATE INDEX log_lines_pod ON log_lines(namespace, pod, container);\n"
 "CREATE INDEX pods_name ON pods(namespace, name);\n"
 "CREATE INDEX containers_pod ON containers(namespace, pod);\n"
+"PRAGMA analysis_limit=400;\n"
 "ANALYZE;\n";
 
 /* ts(x): any RFC 3339 text to the store's convention, NULL otherwise. */
