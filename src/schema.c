@@ -91,6 +91,8 @@ const char pm_schema_core_sql[] =
  * column was made.  ts() normalises any time to the convention above. */
 const char pm_schema_derived_sql[] =
 "CREATE INDEX objects_kind ON objects(kind, namespace, name);\n"
+"-- time-window joins (objects created while a backup ran)\n"
+"CREATE INDEX objects_created ON objects(created);\n"
 "CREATE TABLE pods AS SELECT\n"
 "  namespace, name, uid, created,\n"
 "  json_extract(object,'$.spec.nodeName') AS node,\n"
