@@ -12,6 +12,54 @@
 #include <strings.h>
 
 /* Inline text: Markdown punctuation and HTML escaped, newlines folded. */
+/* Fixed labels in English and Chinese (--lang zh); rule texts come
+ * from the rule pack. */
+static const char *const LABELS[][2] = {
+	{ "\nSource context (", "\n源上下文（" },
+	{ "):\n\n", "）：\n\n" },
+	{ "- Rule: `", "- 规则：`" },
+	{ "- Resource: ", "- 资源：" },
+	{ "- Source: ", "- 来源：" },
+	{ "\n| evidence | value |\n|---|---|\n", "\n| 证据 | 值 |\n|---|---|\n" },
+	{ "Likely causes:", "可能原因：" },
+	{ "\nNext steps:\n\n", "\n下一步诊断：\n\n" },
+	{ "Fix:", "解决方案：" },
+	{ "Links:", "参考链接：" },
+	{ "\n**Top findings**\n\n", "\n**主要问题**\n\n" },
+	{ "# podmortem diagnosis", "# podmortem 诊断报告" },
+	{ "| critical | error | warning | info | coverage gaps |\n",
+	  "| 严重 | 错误 | 警告 | 信息 | 覆盖缺口 |\n" },
+	{ "| bundle | cluster | context | collected at | collector |\n",
+	  "| 诊断包 | 集群 | 上下文 | 采集时间 | 采集工具 |\n" },
+	{ "Worst: ", "最严重：" },
+	{ "\n## Sections of the guide\n\n| section | state | findings |\n|---|---|---|\n", "\n## 排查指南各章节\n\n| 章节 | 状态 | 问题数 |\n|---|---|---|\n" },
+	{ "problem found", "发现问题" },
+	{ "checked, fine", "已检查，正常" },
+	{ "checked in part (some rules lacked data)", "部分检查（部分规则缺少数据）" },
+	{ "could not check", "无法检查" },
+	{ "\n## Findings\n", "\n## 发现的问题\n" },
+	{ "\nNo findings.\n", "\n没有发现问题。\n" },
+	{ "\n## Coverage\n\n", "\n## 覆盖范围\n\n" },
+	{ "Everything in the bundle was read.\n", "诊断包中的内容均已读取。\n" },
+	{ "\nRules skipped:\n\n| rule | reason |\n|---|---|\n", "\n跳过的规则：\n\n| 规则 | 原因 |\n|---|---|\n" },
+	{ "\nRules that failed:\n\n", "\n执行失败的规则：\n\n" },
+};
+
+static int is_zh(const struct pm_analysis *a)
+{
+	return a->rules.lang && !strcmp(a->rules.lang, "zh");
+}
+
+static const char *tr(const struct pm_analysis *a, const char *en)
+{
+	if (!is_zh(a))
+		return en;
+	for (size_t i = 0; i < sizeof(LABELS) / sizeof(LABELS[0]); i++)
+		if (!strcmp(LABELS[i][0], en))
+			return LABELS[i][1];
+	return en;
+}
+
 /*
  * Inline text from the bundle.  Escaped always: what opens emphasis, code,
  * links, tables and HTML; '@', ':' before "//" and '.' after "www" so GFM
@@ -135,9 +183,9 @@ static void md_source(const struct pm_analysis *a, struct pm_buf *b, json_t *f)
 		}
 		if (!pm_buf_check(&t) && t.len) {
 			t.data[--t.len] = 0;
-			pm_buf_adds(b, "\nSource context (");
+			pm_buf_adds(b, tr(a, "\nSource context ("));
 			md_text(b, js(ctx, "what"));
-			pm_buf_adds(b, "):\n\n");
+			pm_buf_adds(b, tr(a, "):\n\n"));
 			md_fence(b, pm_buf_cstr(&t), "text");
 		}
 	}
@@ -156,11 +204,11 @@ static void finding_md(const struct pm_analysis *a, struct pm_buf *b, json_t *f,
 	pm_buf_adds(b, "\n\n");
 	md_text(b, js(f, "message"));
 	pm_buf_adds(b, "\n\n");
-	pm_buf_adds(b, "- Rule: `");
+	pm_buf_adds(b, tr(a, "- Rule: `"));
 	md_text(b, js(f, "rule"));
 	pm_buf_adds(b, "`\n");
 	if (*js(res, "name")) {
-		pm_buf_adds(b, "- Resource: ");
+		pm_buf_adds(b, tr(a, "- Resource: "));
 		md_text(b, js(res, "kind"));
 		pm_buf_adds(b, " ");
 		if (*js(res, "namespace")) {
@@ -171,13 +219,13 @@ static void finding_md(const struct pm_analysis *a, struct pm_buf *b, json_t *f,
 		pm_buf_addc(b, '\n');
 	}
 	if (*js(f, "source")) {
-		pm_buf_adds(b, "- Source: ");
+		pm_buf_adds(b, tr(a, "- Source: "));
 		md_text(b, js(f, "source"));
 		pm_buf_addc(b, '\n');
 	}
 	ev = json_object_get(f, "evidence");
 	if (json_object_size(ev)) {
-		pm_buf_adds(b, "\n| evidence | value |\n|---|---|\n");
+		pm_buf_adds(b, tr(a, "\n| evidence | value |\n|---|---|\n"));
 		json_object_foreach(ev, k, v) {
 			pm_buf_adds(b, "| ");
 			md_text(b, k);
@@ -187,24 +235,24 @@ static void finding_md(const struct pm_analysis *a, struct pm_buf *b, json_t *f,
 		}
 	}
 	md_source(a, b, f);
-	md_list(b, "Likely causes:", json_object_get(f, "causes"));
+	md_list(b, tr(a, "Likely causes:"), json_object_get(f, "causes"));
 	if (json_array_size(json_object_get(f, "diagnose"))) {
-		pm_buf_adds(b, "\nNext steps:\n\n");
+		pm_buf_adds(b, tr(a, "\nNext steps:\n\n"));
 		json_array_foreach(json_object_get(f, "diagnose"), i, v)
 			md_code_block(b, json_string_value(v));
 	}
-	md_list(b, "Fix:", json_object_get(f, "remediation"));
-	md_list(b, "Links:", json_object_get(f, "links"));
+	md_list(b, tr(a, "Fix:"), json_object_get(f, "remediation"));
+	md_list(b, tr(a, "Links:"), json_object_get(f, "links"));
 }
 
 /* The ticket summary: the worst findings, one line each. */
-static void top_findings(struct pm_buf *b, json_t *fs)
+static void top_findings(const struct pm_analysis *a, struct pm_buf *b, json_t *fs)
 {
 	size_t i, n = json_array_size(fs);
 	json_t *f;
 	if (!n)
 		return;
-	pm_buf_adds(b, "\n**Top findings**\n\n");
+	pm_buf_adds(b, tr(a, "\n**Top findings**\n\n"));
 	json_array_foreach(fs, i, f) {
 		json_t *res = json_object_get(f, "resource");
 		if (i == 10) {
@@ -251,29 +299,42 @@ int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 
 	bundle = json_object_get(m, "bundle");
 	sum = json_object_get(m, "summary");
-	pm_buf_adds(b, "# podmortem diagnosis");
+	pm_buf_adds(b, tr(a, "# podmortem diagnosis"));
 	if (*js(json_object_get(bundle, "cluster"), "context")) {
 		pm_buf_adds(b, ": ");
 		md_text(b, js(json_object_get(bundle, "cluster"), "context"));
 	}
 	pm_buf_adds(b, "\n\n");
 	pm_buf_adds(b, "**");
-	md_text(b, js(sum, "verdict"));
+	if (is_zh(a)) {
+		/* the verdict in findings.json is English; say it again here */
+		long c = (long)json_integer_value(json_object_get(sum, "critical"));
+		long e = (long)json_integer_value(json_object_get(sum, "error"));
+		long w = (long)json_integer_value(json_object_get(sum, "warning"));
+		if (c + e + w == 0)
+			pm_buf_adds(b, json_integer_value(json_object_get(sum, "gaps"))
+				    ? "在可读取的内容中未发现问题（见覆盖缺口）" : "未发现问题");
+		else
+			pm_buf_addf(b, "%s：%ld 个严重，%ld 个错误，%ld 个警告",
+				    c ? "发现严重问题" : e ? "发现问题" : "存在警告", c, e, w);
+	} else {
+		md_text(b, js(sum, "verdict"));
+	}
 	pm_buf_adds(b, "**\n\n");
 	if (json_is_object(json_object_get(sum, "worst"))) {
-		pm_buf_adds(b, "Worst: ");
+		pm_buf_adds(b, tr(a, "Worst: "));
 		md_text(b, js(json_object_get(sum, "worst"), "message"));
 		pm_buf_adds(b, "\n\n");
 	}
-	pm_buf_addf(b, "| critical | error | warning | info | coverage gaps |\n"
-		    "|---|---|---|---|---|\n| %lld | %lld | %lld | %lld | %lld |\n\n",
+	pm_buf_adds(b, tr(a, "| critical | error | warning | info | coverage gaps |\n"));
+	pm_buf_addf(b, "|---|---|---|---|---|\n| %lld | %lld | %lld | %lld | %lld |\n\n",
 		    json_integer_value(json_object_get(sum, "critical")),
 		    json_integer_value(json_object_get(sum, "error")),
 		    json_integer_value(json_object_get(sum, "warning")),
 		    json_integer_value(json_object_get(sum, "info")),
 		    json_integer_value(json_object_get(sum, "gaps")));
-	pm_buf_adds(b, "| bundle | cluster | context | collected at | collector |\n"
-		    "|---|---|---|---|---|\n| ");
+	pm_buf_adds(b, tr(a, "| bundle | cluster | context | collected at | collector |\n"));
+	pm_buf_adds(b, "|---|---|---|---|---|\n| ");
 	md_text(b, js(bundle, "source"));
 	pm_buf_adds(b, " | ");
 	md_text(b, js(json_object_get(bundle, "cluster"), "server"));
@@ -289,8 +350,8 @@ int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 	md_text(b, js(json_object_get(bundle, "collector"), "version"));
 	pm_buf_adds(b, " |\n");
 
-	top_findings(b, json_object_get(m, "findings"));
-	pm_buf_adds(b, "\n## Sections of the guide\n\n| section | state | findings |\n|---|---|---|\n");
+	top_findings(a, b, json_object_get(m, "findings"));
+	pm_buf_adds(b, tr(a, "\n## Sections of the guide\n\n| section | state | findings |\n|---|---|---|\n"));
 	json_array_foreach(json_object_get(m, "sections"), i, sec) {
 		const char *st = js(sec, "state");
 		pm_buf_adds(b, "| ");
@@ -298,16 +359,16 @@ int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 		pm_buf_adds(b, " \xE2\x80\x94 ");
 		md_text(b, js(sec, "title"));
 		pm_buf_addf(b, " | %s | %lld |\n",
-			    !strcmp(st, "problem") ? "problem found"
-			    : !strcmp(st, "ok") ? "checked, fine"
-			    : !strcmp(st, "partial") ? "checked in part (some rules lacked data)"
-			    : "could not check",
+			    tr(a, !strcmp(st, "problem") ? "problem found"
+				  : !strcmp(st, "ok") ? "checked, fine"
+				  : !strcmp(st, "partial") ? "checked in part (some rules lacked data)"
+				  : "could not check"),
 			    json_integer_value(json_object_get(sec, "findings")));
 	}
 
-	pm_buf_adds(b, "\n## Findings\n");
+	pm_buf_adds(b, tr(a, "\n## Findings\n"));
 	if (!json_array_size(json_object_get(m, "findings")))
-		pm_buf_adds(b, "\nNo findings.\n");
+		pm_buf_adds(b, tr(a, "\nNo findings.\n"));
 	json_array_foreach(json_object_get(m, "sections"), i, sec) {
 		int head = 0;
 		json_array_foreach(json_object_get(m, "findings"), j, v) {
@@ -332,9 +393,9 @@ int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 			finding_md(a, b, v, ++n);
 	}
 
-	pm_buf_adds(b, "\n## Coverage\n\n");
+	pm_buf_adds(b, tr(a, "\n## Coverage\n\n"));
 	if (!json_array_size(json_object_get(m, "gaps")))
-		pm_buf_adds(b, "Everything in the bundle was read.\n");
+		pm_buf_adds(b, tr(a, "Everything in the bundle was read.\n"));
 	else {
 		static const char *const cols[] = { "category", "path", "line", "reason", NULL };
 		pm_buf_adds(b, "What could not be collected or read:\n\n"
@@ -343,11 +404,11 @@ int pm_report_markdown(const struct pm_analysis *a, struct pm_buf *b,
 	}
 	if (json_array_size(json_object_get(m, "skipped"))) {
 		static const char *const cols[] = { "rule", "reason", NULL };
-		pm_buf_adds(b, "\nRules skipped:\n\n| rule | reason |\n|---|---|\n");
+		pm_buf_adds(b, tr(a, "\nRules skipped:\n\n| rule | reason |\n|---|---|\n"));
 		md_rows(b, json_object_get(m, "skipped"), cols);
 	}
 	if (json_array_size(json_object_get(m, "rule_errors"))) {
-		pm_buf_adds(b, "\nRules that failed:\n\n");
+		pm_buf_adds(b, tr(a, "\nRules that failed:\n\n"));
 		json_array_foreach(json_object_get(m, "rule_errors"), i, v) {
 			pm_buf_adds(b, "- ");
 			md_text(b, js(v, "error"));

@@ -202,6 +202,14 @@ static void test_zh_labels(void)
 	CHECK(strstr(pm_buf_cstr(&b), "故障时间线") != NULL);
 	CHECK(strstr(pm_buf_cstr(&b), "容器镜像拉取失败") != NULL);  /* rule text */
 	CHECK(!strstr(pm_buf_cstr(&b), "Incident timeline"));
+	/* the Markdown speaks Chinese too, rule texts and its own labels */
+	pm_buf_reset(&b);
+	CHECK_INT(pm_report_markdown(&a, &b, &err), 0);
+	CHECK(strstr(pm_buf_cstr(&b), "# podmortem 诊断报告") != NULL);
+	CHECK(strstr(pm_buf_cstr(&b), "## 发现的问题") != NULL);
+	CHECK(strstr(pm_buf_cstr(&b), "容器镜像拉取失败") != NULL);
+	CHECK(!strstr(pm_buf_cstr(&b), "## Findings"));
+	CHECK(!strstr(pm_buf_cstr(&b), "Next steps"));
 	pm_buf_release(&b);
 	pm_analysis_release(&a);
 }
