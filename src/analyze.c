@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 #ifndef PM_DEFAULT_RULES_DIR
 #define PM_DEFAULT_RULES_DIR "rules"
@@ -402,6 +404,7 @@ static double now_ms(void)
 int pm_analyze(const struct pm_analyze_opts *o, struct pm_analysis *a,
 	       struct pm_error *err)
 {
+	struct pm_analyze_opts local;
 	double t0;
 	char dbpath[4200];
 	const char *rules_dir = o->rules_dir ? o->rules_dir : pm_analyze_default_rules();
@@ -419,6 +422,24 @@ int pm_analyze(const struct pm_analyze_opts *o, struct pm_analysis *a,
 		snprintf(a->outdir, sizeof(a->outdir), "%s", o->outdir);
 	else
 		pm_analyze_default_outdir(o->bundle, a->outdir, sizeof(a->outdir));
+
+	/* An output folder inside a bundle folder is not part of the bundle:
+	 * reading it would load this analysis's own files. */
+	{
+		char rb[4096], ro[4096];
+		struct stat st;
+		size_t n;
+		local = *o;
+		if (!o->in_memory && stat(o->bundle, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    realpath(o->bundle, rb) &&
+		    (mkdir(a->outdir, 0755) == 0 || errno == EEXIST) &&
+		    realpath(a->outdir, ro) && (n = strlen(rb)) < strlen(ro) &&
+		    !strncmp(rb, ro, n) && ro[n] == '/') {
+			snprintf(a->exclude, sizeof(a->exclude), "%s", ro + n + 1);
+			local.limits.exclude = a->exclude;
+		}
+		o = &local;
+	}
 
 	/* Rules first: a broken rules folder should fail before any work. */
 	pm_ruleset_init(&a->rules, o->lang);

@@ -60,6 +60,7 @@ void pm_bundle_limits_default(struct pm_bundle_limits *l)
 	l->max_total_bytes = 16ull << 30;
 	l->max_line = 64 << 10;
 	l->max_entries = 200000;
+	l->exclude = NULL;
 }
 
 int pm_bundle_normalise(const char *name, char *out, size_t n,
@@ -161,6 +162,8 @@ static int dw_scan(struct pm_bundle *b, const char *rel, int depth, size_t *cap)
 			continue;
 		snprintf(full, sizeof(full), "%s/%s", b->root, child);
 		if (lstat(full, &st))
+			continue;
+		if (S_ISDIR(st.st_mode) && b->lim.exclude && !strcmp(child, b->lim.exclude))
 			continue;
 		if (S_ISDIR(st.st_mode))
 			rc = dw_scan(b, child, depth + 1, cap);

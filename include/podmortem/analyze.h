@@ -34,6 +34,7 @@ struct pm_analysis {
 	long files;             /* entries read */
 	long gaps;
 	int damaged;            /* the archive could not be read to its end */
+	char exclude[4096];     /* output folder inside a bundle folder: not read */
 	/* wall time of each phase in ms, for --timings and benchmarks only:
 	 * never written to a report (reports depend on the bundle alone) */
 	double ms_manifest, ms_load, ms_derive, ms_fts, ms_rules;

@@ -21,6 +21,9 @@ struct pm_bundle_limits {
 	uint64_t max_total_bytes;  /* bytes read from all entries */
 	size_t max_line;           /* bytes in one line */
 	long max_entries;          /* entries looked at */
+	/* directory mode: a sub-folder (relative to the bundle) not to read,
+	 * the analysis's own output when it lies inside the bundle folder */
+	const char *exclude;
 };
 
 void pm_bundle_limits_default(struct pm_bundle_limits *l);

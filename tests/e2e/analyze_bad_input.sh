@@ -73,7 +73,15 @@ check "no manifest: findings still made" [ "$rc" = 1 ]
 check "no manifest: gap says so" has "$T/o6/findings.json" "any(g for g in d['gaps'] if g['category']=='manifest' and 'no manifest' in g['reason'])"
 check "no manifest: pods sniffed as k8s-json" [ "$(sqlite3 "$T/o6/bundle.db" "select type||'/'||type_from from files where path='cluster/pods.json'")" = "k8s-json/sniffed" ]
 
-# 6. usage errors exit 2
+# 6. an output folder inside the bundle folder is not read as bundle data
+cp -r "$S" "$T/inside"
+"$PM" analyze "$T/inside" -o "$T/inside/report" >/dev/null 2>&1 || true
+"$PM" analyze "$T/inside" -o "$T/inside/report" >/dev/null 2>&1 || true
+check "output inside bundle: its files not read" [ "$(sqlite3 "$T/inside/report/bundle.db" "select count(*) from files where path like 'report/%'")" = 0 ]
+"$PM" analyze "$S" -o "$T/ref" >/dev/null 2>&1 || true
+check "output inside bundle: same findings as elsewhere" [ "$(py "$T/inside/report/findings.json" "[f['message'] for f in d['findings']]")" = "$(py "$T/ref/findings.json" "[f['message'] for f in d['findings']]")" ]
+
+# 7. usage errors exit 2
 set +e; "$PM" analyze >/dev/null 2>&1; rc=$?; "$PM" frobnicate >/dev/null 2>&1; rc2=$?; set -e
 check "usage: exit 2" [ "$rc" = 2 -a "$rc2" = 2 ]
 finish
