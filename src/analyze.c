@@ -132,11 +132,12 @@ static int read_manifest(struct pm_analysis *a, const struct pm_analyze_opts *o,
 		break;
 	}
 	pm_bundle_free(b);
-	if (rc == 0 || (rc < 0 && !a->manifest.present))
-		if (!a->manifest.present && rc <= 0)
-			gapf(a, "manifest.json", 0, "manifest",
-			     "bundle has no manifest.json; files typed by path and content, "
-			     "nothing is known of how they were collected");
+	/* rc 1: found (read or not, a gap says which); 0 or < 0: the walk
+	 * ended, or the archive broke off, before any manifest.json */
+	if (rc <= 0)
+		gapf(a, "manifest.json", 0, "manifest",
+		     "bundle has no manifest.json; files typed by path and content, "
+		     "nothing is known of how they were collected");
 	return 0;
 }
 
