@@ -35,13 +35,16 @@
 #define CUT_GAPS_MAX 5           /* cut lines listed one by one */
 #define KLOG_SLACK (24 * 3600)   /* node clocks may run ahead of collected_at */
 
-enum fmt { F_PLAIN, F_JSON, F_KLOG, F_LOGFMT, F_RFC3339, F_COUNT };
-enum outer { O_NONE, O_CRI, O_TS, O_COUNT };
+enum fmt { F_PLAIN, F_JSON, F_KLOG, F_LOGFMT, F_RFC3339, F_SYSLOG, F_COUNT };
+enum outer { O_NONE, O_CRI, O_TS, O_SYSLOG, O_COUNT };
 
 static const char *const fmt_names[O_COUNT][F_COUNT] = {
-	{"plain", "json", "klog", "logfmt", "rfc3339"},
-	{"cri", "cri/json", "cri/klog", "cri/logfmt", "cri/rfc3339"},
-	{"rfc3339", "rfc3339/json", "rfc3339/klog", "rfc3339/logfmt", "rfc3339"},
+	{"plain", "json", "klog", "logfmt", "rfc3339", "syslog"},
+	{"cri", "cri/json", "cri/klog", "cri/logfmt", "cri/rfc3339", "cri/syslog"},
+	{"rfc3339", "rfc3339/json", "rfc3339/klog", "rfc3339/logfmt", "rfc3339",
+	 "rfc3339/syslog"},
+	{"syslog", "syslog/json", "syslog/klog", "syslog/logfmt", "syslog/rfc3339",
+	 "syslog"},
 };
 
 static const char insert_sql[] =
@@ -835,6 +838,33 @@ static int two(const char *s, size_t i)
 	return (s[i] - '0') * 10 + (s[i + 1] - '0');
 }
 
+/* A time written without its year (klog, syslog): the year that puts it
+ * at or before collected_at, with a day of slack for clock skew.
+ * Returns 0 when there is no collected_at to count from. */
+static int yearless_time(const struct lp *lp, int mo, int d, int h, int mi,
+			 int sec, int64_t *out)
+{
+	int y;
+	int64_t t;
+
+	if (!lp->have_collected)
+		return 0;
+	y = year_of(lp->collected);
+	if (mo == 2 && d == 29)
+		while (!is_leap(y))
+			y--;
+	t = pm_time_from_civil(y, mo, d, h, mi, sec);
+	if (t > lp->collected + KLOG_SLACK) {
+		y--;
+		if (mo == 2 && d == 29)
+			while (!is_leap(y))
+				y--;
+		t = pm_time_from_civil(y, mo, d, h, mi, sec);
+	}
+	*out = t;
+	return 1;
+}
+
 static int parse_klog(struct lp *lp, const char *s, size_t n, struct rec *r)
 {
 	static const char *const lv[] = {"info", "warning", "error", "fatal"};
@@ -881,29 +911,9 @@ static int parse_klog(struct lp *lp, const char *s, size_t n, struct rec *r)
 	fields_reset(lp, r);
 	r->fmt = F_KLOG;
 	r->level = lv[p - "IWEF"];
-	{
-		r->tt = s + 1;
-		r->ttlen = tend - 1;
-		/* klog has no year: the one that puts the line at or before
-		 * collected_at (a day of slack for clock skew) */
-		if (lp->have_collected) {
-			int y = year_of(lp->collected);
-			int64_t t;
-			if (mo == 2 && d == 29)
-				while (!is_leap(y))
-					y--;
-			t = pm_time_from_civil(y, mo, d, h, mi, sec);
-			if (t > lp->collected + KLOG_SLACK) {
-				y--;
-				if (mo == 2 && d == 29)
-					while (!is_leap(y))
-						y--;
-				t = pm_time_from_civil(y, mo, d, h, mi, sec);
-			}
-			r->t = t;
-			r->has_t = 1;
-		}
-	}
+	r->tt = s + 1;
+	r->ttlen = tend - 1;
+	r->has_t = yearless_time(lp, mo, d, h, mi, sec, &r->t);
 	field_str(lp, r, "logSource", 9, s + src, srce - src);
 	/* structured klog: "msg" key="value" ... */
 	m = i;
@@ -930,6 +940,75 @@ static int parse_klog(struct lp *lp, const char *s, size_t n, struct rec *r)
 
 static int parse_body(struct lp *lp, const char *s, size_t n, struct rec *r,
 		      int depth);
+static void plain_rest(struct lp *lp, const char *s, size_t n, struct rec *r);
+
+/*
+ * syslog / journalctl: "Sep 16 21:26:32 node-1 kubelet[3153]: msg" (the
+ * day may be space-padded).  The message is read again for the formats
+ * it may hold (kubelet writes klog); host and tag go to fields.
+ */
+static int parse_syslog(struct lp *lp, const char *s, size_t n, struct rec *r,
+			int depth)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	size_t i, host, hoste, tag, tage;
+	int mo = 0, d, h, mi, sec;
+	const char *mp;
+	struct rec in;
+
+	if (n < 20 || s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':' ||
+	    s[15] != ' ')
+		return 0;
+	for (mp = months; *mp; mp += 3)
+		if (!memcmp(s, mp, 3))
+			mo = (int)(mp - months) / 3 + 1;
+	if (!mo || !is_digit((unsigned char)s[5]) ||
+	    !(s[4] == ' ' || is_digit((unsigned char)s[4])))
+		return 0;
+	for (i = 7; i < 15; i++)
+		if (i != 9 && i != 12 && !is_digit((unsigned char)s[i]))
+			return 0;
+	d = (s[4] == ' ' ? 0 : s[4] - '0') * 10 + (s[5] - '0');
+	h = two(s, 7);
+	mi = two(s, 10);
+	sec = two(s, 13);
+	if (d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return 0;
+	host = i = 16;
+	while (i < n && i - host < 256 && !is_space((unsigned char)s[i]))
+		i++;
+	hoste = i;
+	if (i >= n || hoste == host)
+		return 0;
+	tag = ++i;
+	while (i < n && i - tag < 256 && s[i] != ':' && !is_space((unsigned char)s[i]))
+		i++;
+	if (i + 1 >= n || s[i] != ':' || s[i + 1] != ' ' || i == tag)
+		return 0;
+	tage = i;
+	i += 2;
+
+	in = *r;
+	in.tt = NULL;
+	in.has_t = 0;
+	fields_reset(lp, &in);
+	if (depth == 0 && parse_body(lp, s + i, n - i, &in, 1) && in.fmt != F_PLAIN) {
+		*r = in;
+		r->outer = O_SYSLOG;
+	} else {
+		fields_reset(lp, r);
+		r->fmt = F_SYSLOG;
+		plain_rest(lp, s + i, n - i, r);
+	}
+	if (!r->fields_whole) { /* a JSON body's object is kept as written */
+		field_str(lp, r, "host", 4, s + host, hoste - host);
+		field_str(lp, r, "syslogTag", 9, s + tag, tage - tag);
+	}
+	r->tt = s;
+	r->ttlen = 15;
+	r->has_t = yearless_time(lp, mo, d, h, mi, sec, &r->t);
+	return 1;
+}
 
 static void plain_rest(struct lp *lp, const char *s, size_t n, struct rec *r)
 {
@@ -963,7 +1042,7 @@ static int parse_rfc3339(struct lp *lp, const char *s, size_t n, struct rec *r,
 	int64_t t;
 	size_t used, i;
 
-	if (n < 16 || !is_digit((unsigned char)s[0]) || s[4] != '-')
+	if (n < 16 || !is_digit((unsigned char)s[0]) || (s[4] != '-' && s[4] != '/'))
 		return 0;
 	used = pm_time_parse(s, n, &t, NULL);
 	if (!used || (used < n && is_alnum((unsigned char)s[used])))
@@ -1008,6 +1087,8 @@ static int try_fmt(struct lp *lp, int f, const char *s, size_t n,
 		return parse_logfmt(lp, s, n, r, lp->hint == F_LOGFMT);
 	case F_RFC3339:
 		return parse_rfc3339(lp, s, n, r, depth);
+	case F_SYSLOG:
+		return parse_syslog(lp, s, n, r, depth);
 	}
 	return 0;
 }
@@ -1021,7 +1102,7 @@ static int try_fmt(struct lp *lp, int f, const char *s, size_t n,
 static int parse_body(struct lp *lp, const char *s, size_t n, struct rec *r,
 		      int depth)
 {
-	static const int order[] = {F_JSON, F_KLOG, F_LOGFMT, F_RFC3339};
+	static const int order[] = {F_JSON, F_KLOG, F_LOGFMT, F_RFC3339, F_SYSLOG};
 
 	/* the file's usual format first, then the whole chain */
 	if (lp->hint != F_PLAIN && try_fmt(lp, lp->hint, s, n, r, depth))
@@ -1480,7 +1561,7 @@ static int guess_format(struct lp *lp)
 			r.outer = O_CRI;
 		s = sanitize(&lp->san, s + off, len - off, &sn);
 		parse_body(lp, s, sn, &r, off ? 1 : 0);
-		counts[r.outer == O_TS ? F_RFC3339 : r.fmt]++;
+		counts[r.outer == O_TS ? F_RFC3339 : r.outer == O_SYSLOG ? F_SYSLOG : r.fmt]++;
 		lines++;
 	}
 	for (int f = 0; f < F_COUNT; f++)

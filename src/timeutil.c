@@ -70,8 +70,9 @@ size_t pm_time_parse(const char *s, size_t n, int64_t *epoch, long *micros)
 	long frac = 0;
 	int64_t off = 0;
 
-	if (!digits(s, n, 0, 4, &y) || n < 16 || s[4] != '-' ||
-	    !digits(s, n, 5, 2, &mo) || s[7] != '-' || !digits(s, n, 8, 2, &d) ||
+	/* '-' as RFC 3339 has it, or '/' as Go's log package writes dates */
+	if (!digits(s, n, 0, 4, &y) || n < 16 || (s[4] != '-' && s[4] != '/') ||
+	    !digits(s, n, 5, 2, &mo) || s[7] != s[4] || !digits(s, n, 8, 2, &d) ||
 	    (s[10] != 'T' && s[10] != ' ' && s[10] != 't') ||
 	    !digits(s, n, 11, 2, &h) || s[13] != ':' || !digits(s, n, 14, 2, &mi))
 		return 0;

@@ -18,7 +18,8 @@
 int64_t pm_time_from_civil(int y, int mon, int d, int h, int mi, int s);
 void pm_time_format(int64_t epoch, char out[PM_TIME_LEN]);
 /*
- * Parses an RFC 3339 / ISO 8601 time at s (date, 'T' or ' ', time,
+ * Parses an RFC 3339 / ISO 8601 time at s (date with '-' or, as Go's
+ * log package writes it, '/'; 'T' or ' ', time,
  * optional fraction, optional Z or +hh:mm / +hhmm).  Without a zone the
  * time is taken as UTC.  Returns the number of bytes used, 0 if s does
  * not start with such a time.  *micros gets the fraction in microseconds.

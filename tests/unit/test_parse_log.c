@@ -153,6 +153,38 @@ static void test_klog_new_year(void)
 	CHECK_STR(col("time_text", 1), "1231 23:59:30.000000");
 }
 
+static void test_syslog_and_go_dates(void)
+{
+	const char *s =
+		"Dec 31 23:59:30 node-1 kubelet[3153]: E1231 23:59:30.123456    3153 pod_workers.go:1298] \"Error syncing pod\" err=\"failed to mount\"\n"
+		"Jan  1 00:05:00 node-1 containerd[811]: time=\"2027-01-01T00:05:00Z\" level=warning msg=\"slow pull\" image=nginx\n"
+		"Jan  1 00:06:00 node-1 CRON[99]: (root) CMD (run-parts /etc/cron.hourly)\n"
+		"Jan  1 00:07:00 node-1 kernel: ERROR: disk sda I/O error\n"
+		"Foo  1 00:07:00 node-1 kernel: not a month\n"
+		"2027/01/01 00:08:00 ERROR: dial tcp 10.0.0.5:5432: connect: connection refused\n";
+	CHECK_INT(run_at("logs/kube-system/node-1/kubelet.log", s, strlen(s),
+			 "2027-01-01T00:10:00Z", 4096), 0);
+	/* syslog has no year either: the one that keeps it before collected_at */
+	CHECK_STR(col("time", 1), "2026-12-31T23:59:30Z");
+	CHECK_STR(col("format", 1), "syslog/klog");
+	CHECK_STR(col("level", 1), "error");
+	CHECK_STR(col("json_extract(fields,'$.host')", 1), "node-1");
+	CHECK_STR(col("json_extract(fields,'$.syslogTag')", 1), "kubelet[3153]");
+	CHECK_STR(col("json_extract(fields,'$.err')", 1), "failed to mount");
+	CHECK_STR(col("time", 2), "2027-01-01T00:05:00Z");
+	CHECK_STR(col("format", 2), "syslog/logfmt");
+	CHECK_STR(col("json_extract(fields,'$.image')", 2), "nginx");
+	CHECK_STR(col("format", 3), "syslog");
+	CHECK_STR(col("message", 3), "(root) CMD (run-parts /etc/cron.hourly)");
+	CHECK_STR(col("time_text", 3), "Jan  1 00:06:00");
+	CHECK_STR(col("level", 4), "error");
+	CHECK_STR(col("format", 5), "plain");
+	/* Go's log package: 2006/01/02 15:04:05 */
+	CHECK_STR(col("time", 6), "2027-01-01T00:08:00Z");
+	CHECK_STR(col("format", 6), "rfc3339");
+	CHECK_STR(col("level", 6), "error");
+}
+
 static void test_logfmt(void)
 {
 	const char *s =
@@ -443,6 +475,7 @@ int main(void)
 	RUN(test_cri_partial_cap);
 	RUN(test_klog);
 	RUN(test_klog_new_year);
+	RUN(test_syslog_and_go_dates);
 	RUN(test_logfmt);
 	RUN(test_json);
 	RUN(test_rfc3339_plain);

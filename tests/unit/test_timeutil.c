@@ -23,6 +23,7 @@ static void forms(void)
 	CHECK_STR(fmt("2024-02-29T23:59:59Z"), "2024-02-29T23:59:59Z");
 	CHECK_STR(fmt("1970-01-01T00:00:00Z"), "1970-01-01T00:00:00Z");
 	CHECK_STR(fmt("2026-12-31T23:30:00-01:00"), "2027-01-01T00:30:00Z");
+	CHECK_STR(fmt("2026/12/04 10:00:00.123456 msg"), "2026-12-04T10:00:00Z");
 }
 
 static void rejects(void)
@@ -30,6 +31,7 @@ static void rejects(void)
 	CHECK_STR(fmt("not a time"), "reject");
 	CHECK_STR(fmt("2026-13-04T10:00:00Z"), "reject");
 	CHECK_STR(fmt("2026-12-04"), "reject");
+	CHECK_STR(fmt("2026/12-04 10:00:00"), "reject");
 	CHECK_STR(fmt("2026-12-04T25:00:00Z"), "reject");
 	CHECK_STR(fmt(""), "reject");
 }
