@@ -6,9 +6,12 @@
  * the following F line of the same stream), klog ("E1204 10:00:00.000000
  * 1 file.go:12] msg", year taken from collected_at), logfmt (Velero/logrus
  * time="..." level=error msg="..."), JSON lines (zap, logrus, klog JSON,
- * bunyan/pino), lines that start with an RFC 3339 / ISO time, and plain
- * text.  CRI and a leading RFC 3339 stamp (kubectl logs --timestamps)
- * wrap the others: the prefix is stripped and the rest detected again.
+ * bunyan/pino), lines that start with an RFC 3339 / ISO time (or Go's
+ * "2006/01/02 15:04:05"), syslog/journal lines ("Sep 16 21:26:32 host
+ * tag[pid]: msg", year from collected_at, host and tag into fields), and
+ * plain text.  CRI, a leading RFC 3339 stamp (kubectl logs --timestamps)
+ * and syslog wrap the others: the prefix is stripped and the rest
+ * detected again.
  *
  * The file's format is guessed from its first lines (peek) and tried
  * first on every line; any line that does not fit falls back to the full
