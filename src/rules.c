@@ -446,6 +446,25 @@ static int push_finding(struct pm_results *res, struct pm_finding *f)
 	return 0;
 }
 
+/* A message is a sentence: empty template values must not leave runs of
+ * spaces or a dangling edge.  (Evidence keeps every value as it was.) */
+static void tidy_message(char *m)
+{
+	char *w = m;
+	const char *r = m;
+
+	while (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r')
+		r++;
+	for (; *r; r++) {
+		if (*r == ' ' && (w == m || w[-1] == ' '))
+			continue;
+		*w++ = *r;
+	}
+	while (w > m && (w[-1] == ' ' || w[-1] == '\t' || w[-1] == '\n' || w[-1] == '\r'))
+		w--;
+	*w = '\0';
+}
+
 static int make_finding(const struct pm_ruleset *rs, const struct pm_rule *r,
 			json_t *row, struct pm_results *res)
 {
@@ -459,6 +478,7 @@ static int make_finding(const struct pm_ruleset *rs, const struct pm_rule *r,
 	f.rule = r;
 	f.severity = r->severity;
 	f.message = pm_template_fill(msg ? msg : "", row);
+	tidy_message(f.message);
 	f.kind = dupcol(row, "kind");
 	f.ns = dupcol(row, "namespace");
 	f.name = dupcol(row, "name");
