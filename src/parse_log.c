@@ -9,9 +9,9 @@
  * bunyan/pino), lines that start with an RFC 3339 / ISO time (or Go's
  * "2006/01/02 15:04:05"), syslog/journal lines ("Sep 16 21:26:32 host
  * tag[pid]: msg", year from collected_at, host and tag into fields), and
- * plain text.  CRI, a leading RFC 3339 stamp (kubectl logs --timestamps)
- * and syslog wrap the others: the prefix is stripped and the rest
- * detected again.
+ * plain text.  CRI, Docker json-file ({"log": ..., "stream": ..., "time":
+ * ...}), a leading RFC 3339 stamp (kubectl logs --timestamps) and syslog
+ * wrap the others: the wrapper is taken off and the rest detected again.
  *
  * The file's format is guessed from its first lines (peek) and tried
  * first on every line; any line that does not fit falls back to the full
@@ -39,7 +39,7 @@
 #define KLOG_SLACK (24 * 3600)   /* node clocks may run ahead of collected_at */
 
 enum fmt { F_PLAIN, F_JSON, F_KLOG, F_LOGFMT, F_RFC3339, F_SYSLOG, F_COUNT };
-enum outer { O_NONE, O_CRI, O_TS, O_SYSLOG, O_COUNT };
+enum outer { O_NONE, O_CRI, O_TS, O_SYSLOG, O_DOCKER, O_COUNT };
 
 static const char *const fmt_names[O_COUNT][F_COUNT] = {
 	{"plain", "json", "klog", "logfmt", "rfc3339", "syslog"},
@@ -48,6 +48,8 @@ static const char *const fmt_names[O_COUNT][F_COUNT] = {
 	 "rfc3339/syslog"},
 	{"syslog", "syslog/json", "syslog/klog", "syslog/logfmt", "syslog/rfc3339",
 	 "syslog"},
+	{"docker", "docker/json", "docker/klog", "docker/logfmt", "docker/rfc3339",
+	 "docker/syslog"},
 };
 
 static const char insert_sql[] =
@@ -86,6 +88,8 @@ struct lp {
 	struct pm_buf msg;       /* unescaped message */
 	struct pm_buf fields;    /* JSON object text */
 	struct pm_buf tmpl;
+	struct pm_buf dock;      /* the "log" text of a Docker json-file line */
+	int in_dock;             /* parsing inside such a line */
 	long cut_listed;
 	int64_t last_t;          /* last time formatted, and its text */
 	int last_tvalid;
@@ -729,10 +733,61 @@ static int parse_logfmt(struct lp *lp, const char *s, size_t n, struct rec *r,
 
 /* ---------- JSON lines ---------- */
 
+static void plain_rest(struct lp *lp, const char *s, size_t n, struct rec *r);
+static int parse_body(struct lp *lp, const char *s, size_t n, struct rec *r,
+		      int depth);
+static void rec_init(struct rec *r);
+
+/*
+ * Docker's json-file driver: {"log":"<line>\n","stream":"stderr","time":
+ * "..."}.  The line inside is read again for its own format; the
+ * wrapper's time and stream win, as with CRI.
+ */
+static int docker_line(struct lp *lp, struct rec *r, const char *v, size_t vn,
+		       int stream)
+{
+	struct rec in;
+	const char *tt = r->tt, *body;
+	size_t ttlen = r->ttlen, bn;
+	int64_t t = r->t;
+	int has_t = r->has_t, structured;
+
+	pm_buf_reset(&lp->dock);
+	unquote(&lp->dock, v, vn);
+	if (pm_buf_check(&lp->dock))
+		return 0;
+	while (lp->dock.len && (lp->dock.data[lp->dock.len - 1] == '\n' ||
+				lp->dock.data[lp->dock.len - 1] == '\r'))
+		lp->dock.data[--lp->dock.len] = '\0';
+	body = pm_buf_cstr(&lp->dock);
+	bn = lp->dock.len;
+	rec_init(&in);
+	lp->in_dock = 1;
+	structured = parse_body(lp, body, bn, &in, 1) && in.fmt != F_PLAIN;
+	lp->in_dock = 0;
+	if (!structured) {
+		rec_init(&in);
+		fields_reset(lp, &in);
+		in.fmt = F_PLAIN;
+		plain_rest(lp, body, bn, &in);
+	}
+	*r = in;
+	r->outer = O_DOCKER;
+	r->stream = stream;
+	r->tt = tt;
+	r->ttlen = ttlen;
+	r->t = t;
+	r->has_t = has_t;
+	return 1;
+}
+
 static int parse_json(struct lp *lp, const char *s, size_t n, struct rec *r)
 {
 	size_t i = json_ws(s, n, 0);
 	int seen[4] = {0, 0, 0, 0};
+	const char *logv = NULL;
+	size_t logn = 0;
+	int stream = -1;
 
 	if (i >= n || s[i] != '{')
 		return 0;
@@ -755,6 +810,13 @@ static int parse_json(struct lp *lp, const char *s, size_t n, struct rec *r)
 		if (!(ve = json_value_end(s, n, i, 1)))
 			goto fail;
 		kind = special_key(s + ks + 1, ke - ks - 2);
+		if (s[vs] == '"' && ieq(s + ks + 1, ke - ks - 2, "log")) {
+			logv = s + vs + 1;
+			logn = ve - vs - 2;
+		} else if (s[vs] == '"' && ieq(s + ks + 1, ke - ks - 2, "stream")) {
+			stream = ieq(s + vs + 1, ve - vs - 2, "stderr") ? 1
+				 : ieq(s + vs + 1, ve - vs - 2, "stdout") ? 0 : -1;
+		}
 		if (kind != K_OTHER && !seen[kind]) {
 			int str = s[vs] == '"';
 			const char *v = s + vs + str;
@@ -807,6 +869,8 @@ next:
 done:
 	if (json_ws(s, n, i) != n)
 		goto fail;
+	if (!r->msg && logv && seen[K_TIME] && !lp->in_dock)
+		return docker_line(lp, r, logv, logn, stream);
 	if (!r->msg) {
 		r->msg = s;
 		r->msglen = n;
@@ -940,10 +1004,6 @@ static int parse_klog(struct lp *lp, const char *s, size_t n, struct rec *r)
 }
 
 /* ---------- leading time, plain ---------- */
-
-static int parse_body(struct lp *lp, const char *s, size_t n, struct rec *r,
-		      int depth);
-static void plain_rest(struct lp *lp, const char *s, size_t n, struct rec *r);
 
 /*
  * syslog / journalctl: "Sep 16 21:26:32 node-1 kubelet[3153]: msg" (the
@@ -1564,7 +1624,8 @@ static int guess_format(struct lp *lp)
 			r.outer = O_CRI;
 		s = sanitize(&lp->san, s + off, len - off, &sn);
 		parse_body(lp, s, sn, &r, off ? 1 : 0);
-		counts[r.outer == O_TS ? F_RFC3339 : r.outer == O_SYSLOG ? F_SYSLOG : r.fmt]++;
+		counts[r.outer == O_TS ? F_RFC3339 : r.outer == O_SYSLOG ? F_SYSLOG
+		       : r.outer == O_DOCKER ? F_JSON : r.fmt]++;
 		lines++;
 	}
 	for (int f = 0; f < F_COUNT; f++)
@@ -1604,6 +1665,7 @@ static int log_parse(struct pm_parse_ctx *ctx)
 	/* sanitising triples at worst; JSON escaping of controls is x6 */
 	pm_buf_init(&lp->san, 3 * lp->join_max + 16);
 	pm_buf_init(&lp->msg, 3 * lp->join_max + 16);
+	pm_buf_init(&lp->dock, 3 * lp->join_max + 16);
 	pm_buf_init(&lp->fields, 18 * lp->join_max + 64);
 	pm_buf_init(&lp->tmpl, 3 * lp->join_max + 16);
 
@@ -1638,6 +1700,7 @@ static int log_parse(struct pm_parse_ctx *ctx)
 	pm_buf_release(&lp->join[1]);
 	pm_buf_release(&lp->san);
 	pm_buf_release(&lp->msg);
+	pm_buf_release(&lp->dock);
 	pm_buf_release(&lp->fields);
 	pm_buf_release(&lp->tmpl);
 	free(lp);

@@ -185,6 +185,32 @@ static void test_syslog_and_go_dates(void)
 	CHECK_STR(col("level", 6), "error");
 }
 
+static void test_docker_json_file(void)
+{
+	const char *s =
+		"{\"log\":\"E1204 09:00:00.123456       1 controller.go:12] sync failed: timeout\\n\",\"stream\":\"stderr\",\"time\":\"2026-12-04T09:00:00.123456789Z\"}\n"
+		"{\"log\":\"plain text line\\n\",\"stream\":\"stdout\",\"time\":\"2026-12-04T09:00:01Z\"}\n"
+		"{\"log\":\"time=\\\"2026-12-04T08:00:00Z\\\" level=error msg=\\\"upload failed\\\" backup=velero/b1\\n\",\"stream\":\"stdout\",\"time\":\"2026-12-04T09:00:02Z\"}\n"
+		"{\"log\":\"{\\\"log\\\":\\\"nested\\\",\\\"time\\\":\\\"x\\\"}\",\"stream\":\"stdout\",\"time\":\"2026-12-04T09:00:03Z\"}\n"
+		"{\"level\":\"info\",\"msg\":\"ordinary JSON\",\"log\":\"not a wrapper\"}\n";
+	CHECK_INT(run(s), 0);
+	CHECK_STR(col("format", 1), "docker/klog");
+	CHECK_STR(col("level", 1), "error");
+	CHECK_STR(col("stream", 1), "stderr");
+	CHECK_STR(col("message", 1), "sync failed: timeout");
+	/* the wrapper's time wins over the inner one, as with CRI */
+	CHECK_STR(col("time", 1), "2026-12-04T09:00:00Z");
+	CHECK_STR(col("format", 2), "docker");
+	CHECK_STR(col("message", 2), "plain text line");
+	CHECK_STR(col("format", 3), "docker/logfmt");
+	CHECK_STR(col("time", 3), "2026-12-04T09:00:02Z");
+	CHECK_STR(col("json_extract(fields,'$.backup')", 3), "velero/b1");
+	/* a wrapper inside a wrapper is read once, not recursively */
+	CHECK_STR(col("format", 4), "docker/json");
+	CHECK_STR(col("format", 5), "json");
+	CHECK_STR(col("message", 5), "ordinary JSON");
+}
+
 static void test_logfmt(void)
 {
 	const char *s =
@@ -476,6 +502,7 @@ int main(void)
 	RUN(test_klog);
 	RUN(test_klog_new_year);
 	RUN(test_syslog_and_go_dates);
+	RUN(test_docker_json_file);
 	RUN(test_logfmt);
 	RUN(test_json);
 	RUN(test_rfc3339_plain);
