@@ -102,6 +102,12 @@ int pm_parse_gap(struct pm_parse_ctx *ctx, long line, const char *fmt, ...)
 	return 0;
 }
 
+int pm_parse_read_failed(struct pm_parse_ctx *ctx, int rc)
+{
+	return pm_error_setat(ctx->err, rc, ctx->in->path, ctx->in->lineno,
+			      "read failed");
+}
+
 void pm_parse_finish(struct pm_parse_ctx *ctx)
 {
 	char msg[256];

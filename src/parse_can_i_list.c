@@ -150,8 +150,7 @@ static int can_i_list_parse(struct pm_parse_ctx *ctx)
 				     (int)(n > 120 ? 120 : n), s);
 	}
 	if (rc < 0)
-		return pm_error_setat(ctx->err, rc, ctx->in->path,
-				      ctx->in->lineno, "read failed");
+		return pm_parse_read_failed(ctx, rc);
 	if (!any)
 		pm_parse_gap(ctx, 0, "empty can-i --list output");
 	return 0;

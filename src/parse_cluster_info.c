@@ -76,8 +76,7 @@ static int ci_parse(struct pm_parse_ctx *ctx)
 		}
 	}
 	if (rc < 0)
-		return pm_error_setat(ctx->err, rc, ctx->in->path,
-				      ctx->in->lineno, "read failed");
+		return pm_parse_read_failed(ctx, rc);
 	if (!server[0] && !error[0])
 		return pm_parse_gap(ctx, 0, any ? "no control plane line or error found"
 					    : "empty cluster-info output");

@@ -95,8 +95,7 @@ static int cs_parse(struct pm_parse_ctx *ctx)
 			pm_parse_gap(ctx, ctx->in->lineno, "unreadable componentstatus line");
 	}
 	if (rc < 0)
-		return pm_error_setat(ctx->err, rc, ctx->in->path,
-				      ctx->in->lineno, "read failed");
+		return pm_parse_read_failed(ctx, rc);
 	if (!any)
 		pm_parse_gap(ctx, 0, "empty componentstatuses output");
 	else if (!header && ctx->rows)

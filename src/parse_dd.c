@@ -181,8 +181,7 @@ static int dd_parse(struct pm_parse_ctx *ctx)
 		}
 	}
 	if (rc < 0)
-		return pm_error_setat(ctx->err, rc, ctx->in->path,
-				      ctx->in->lineno, "read failed");
+		return pm_parse_read_failed(ctx, rc);
 	if (r.error[0] && (rc = emit(ctx, host, &a, &r)))
 		return rc;
 	if (!any)

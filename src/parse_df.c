@@ -293,8 +293,7 @@ static int df_parse(struct pm_parse_ctx *ctx)
 			     (int)(n > 120 ? 120 : n), s);
 	}
 	if (rc < 0)
-		return pm_error_setat(ctx->err, rc, ctx->in->path,
-				      ctx->in->lineno, "read failed");
+		return pm_parse_read_failed(ctx, rc);
 	if (plen)
 		pm_parse_gap(ctx, pline, "wrapped df line without numbers");
 	if (!any)

@@ -283,8 +283,7 @@ static int dns_parse(struct pm_parse_ctx *ctx)
 				     (int)(n > 120 ? 120 : n), s);
 	}
 	if (rc < 0)
-		rc = pm_error_setat(ctx->err, rc, ctx->in->path,
-				    ctx->in->lineno, "read failed");
+		rc = pm_parse_read_failed(ctx, rc);
 	else if (l.line && (lk_done(&l) || l.server[0]))
 		rc = emit(ctx, &l, qname);
 	else if (!any)

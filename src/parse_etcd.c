@@ -449,8 +449,7 @@ static int etcd_parse(struct pm_parse_ctx *ctx)
 			     (int)(n > 120 ? 120 : n), s);
 	}
 	if (rc < 0)
-		return pm_error_setat(ctx->err, rc, ctx->in->path,
-				      ctx->in->lineno, "read failed");
+		return pm_parse_read_failed(ctx, rc);
 	if (lone[0] && !ctx->rows) {
 		struct pm_tc_field none = {NULL, 0}, e = {lone, strlen(lone)};
 		ctx->in->lineno = lone_line;

@@ -194,8 +194,7 @@ static int iperf_parse(struct pm_parse_ctx *ctx)
 	while ((rc = pm_input_getline(ctx->in, &line, &len)) == 1)
 		text_line(ctx, &r, line, len);
 	if (rc < 0)
-		return pm_error_setat(ctx->err, rc, ctx->in->path,
-				      ctx->in->lineno, "read failed");
+		return pm_parse_read_failed(ctx, rc);
 	if (isnan(r.sent) && isnan(r.received) && !r.error[0])
 		return pm_parse_gap(ctx, 0, "no iperf3 summary found");
 	return emit(ctx, &r);

@@ -1694,8 +1694,7 @@ static int log_parse(struct pm_parse_ctx *ctx)
 		if (lp->join[k].len || lp->join_cut[k])
 			rc = flush_join(lp, k, 0, NULL, 0);
 	if (!rc && rrc < 0)
-		rc = pm_error_setat(ctx->err, rrc, ctx->in->path,
-				    ctx->in->lineno, "read failed");
+		rc = pm_parse_read_failed(ctx, rrc);
 	pm_buf_release(&lp->join[0]);
 	pm_buf_release(&lp->join[1]);
 	pm_buf_release(&lp->san);

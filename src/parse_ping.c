@@ -226,8 +226,7 @@ static int ping_parse(struct pm_parse_ctx *ctx)
 		/* replies, timeouts, ICMP dumps: nothing to keep */
 	}
 	if (rc < 0)
-		return pm_error_setat(ctx->err, rc, ctx->in->path,
-				      ctx->in->lineno, "read failed");
+		return pm_parse_read_failed(ctx, rc);
 	if (r.stats || r.error[0])
 		return emit(ctx, &r, fb);
 	if (!any)

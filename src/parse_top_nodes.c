@@ -98,8 +98,7 @@ static int top_nodes_parse(struct pm_parse_ctx *ctx)
 			pm_parse_gap(ctx, ctx->in->lineno, "unreadable top nodes line");
 	}
 	if (rc < 0)
-		return pm_error_setat(ctx->err, rc, ctx->in->path,
-				      ctx->in->lineno, "read failed");
+		return pm_parse_read_failed(ctx, rc);
 	if (!any)
 		pm_parse_gap(ctx, 0, "empty kubectl top nodes output");
 	else if (!ctx->rows && !ctx->gaps)

@@ -113,8 +113,7 @@ static int top_pods_parse(struct pm_parse_ctx *ctx)
 			pm_parse_gap(ctx, ctx->in->lineno, "unreadable top pods line");
 	}
 	if (rc < 0)
-		return pm_error_setat(ctx->err, rc, ctx->in->path,
-				      ctx->in->lineno, "read failed");
+		return pm_parse_read_failed(ctx, rc);
 	if (!any)
 		pm_parse_gap(ctx, 0, "empty kubectl top pods output");
 	return 0;

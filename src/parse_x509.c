@@ -261,8 +261,7 @@ static int x509_parse(struct pm_parse_ctx *ctx)
 		}
 	}
 	if (rc < 0 && !ctx->err->code)
-		rc = pm_error_setat(ctx->err, rc, ctx->in->path,
-				    ctx->in->lineno, "read failed");
+		rc = pm_parse_read_failed(ctx, rc);
 	else if (rc == 0 && c.any)
 		rc = emit(ctx, &c);
 	if (!rc && !ctx->rows)

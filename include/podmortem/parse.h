@@ -51,6 +51,8 @@ const struct pm_parser *pm_parser_sniff(const char *path,
  */
 int pm_parse_gap(struct pm_parse_ctx *ctx, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The error a parser returns when its input stream failed (rc < 0). */
+int pm_parse_read_failed(struct pm_parse_ctx *ctx, int rc);
 /* Writes the summary gaps (suppressed gaps, cut lines, truncation). */
 void pm_parse_finish(struct pm_parse_ctx *ctx);
 
