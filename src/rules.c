@@ -524,10 +524,10 @@ static const char *missing_tables(struct pm_store *st, const struct pm_rule *r,
 	json_t *v;
 	json_array_foreach(r->requires, i, v) {
 		const char *t = json_string_value(v);
-		long long c;
+		int c;
 		if (!t)
 			continue;
-		c = pm_store_count(st, t);
+		c = pm_store_has_rows(st, t);
 		if (table)
 			*table = t;
 		if (c < 0) {
@@ -861,9 +861,9 @@ static int fill_log_tables(const struct pm_ruleset *rs, struct pm_store *st,
 			   struct pm_error *err)
 {
 	/* stores made before these tables existed: nothing to fill */
-	if (pm_store_count(st, "log_lines") < 0 ||
-	    pm_store_count(st, "log_signals") < 0 ||
-	    pm_store_count(st, "log_subjects") < 0)
+	if (pm_store_has_rows(st, "log_lines") < 0 ||
+	    pm_store_has_rows(st, "log_signals") < 0 ||
+	    pm_store_has_rows(st, "log_subjects") < 0)
 		return 0;
 	if (pm_store_exec(st, "DELETE FROM log_signals; DELETE FROM log_subjects;",
 			  err))

@@ -425,20 +425,34 @@ int pm_store_derive(struct pm_store *st, struct pm_error *err)
 	return rc ? rc : pm_store_exec(st, pm_schema_derived_sql, err);
 }
 
-long long pm_store_count(struct pm_store *st, const char *table)
+/* One integer from "SELECT <what> FROM <table> <tail>"; -1 when the table
+ * does not exist.  Table names come from rules: quoted as identifiers. */
+static long long table_value(struct pm_store *st, const char *what,
+			     const char *table, const char *tail, long long none)
 {
 	sqlite3_stmt *s;
-	char sql[256];
-	long long n = -1;
+	char sql[300];
+	long long n = none;
 
-	/* table names come from rules; quote them as identifiers */
 	if (strchr(table, '"') || strlen(table) > 128)
 		return -1;
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", table);
+	snprintf(sql, sizeof(sql), "SELECT %s FROM \"%s\" %s", what, table, tail);
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return n;
+}
+
+long long pm_store_count(struct pm_store *st, const char *table)
+{
+	return table_value(st, "count(*)", table, "", -1);
+}
+
+int pm_store_has_rows(struct pm_store *st, const char *table)
+{
+	/* LIMIT 1, not count(*): a rule's requires must not scan a table
+	 * of millions of log lines just to learn it is not empty */
+	return (int)table_value(st, "1", table, "LIMIT 1", 0);
 }

@@ -55,6 +55,8 @@ int pm_store_derive(struct pm_store *st, struct pm_error *err);
 
 /* Number of rows in table, -1 when it does not exist. */
 long long pm_store_count(struct pm_store *st, const char *table);
+/* 1 when table has rows, 0 when empty, -1 when it does not exist. */
+int pm_store_has_rows(struct pm_store *st, const char *table);
 
 /* The whole schema as SQL text (core, parsers' tables, derived). */
 const char *pm_store_schema_core(void);

@@ -95,6 +95,10 @@ static void load_and_run(void)
 	CHECK_INT(res.runs[4].status, PM_RULE_ERROR);
 	CHECK(strstr(res.runs[4].reason, "only read") != NULL);
 	CHECK_INT(pm_store_count(st, "things"), 2);
+	CHECK_INT(pm_store_has_rows(st, "things"), 1);
+	CHECK_INT(pm_store_has_rows(st, "empty_table"), 0);
+	CHECK_INT(pm_store_has_rows(st, "no_such_table"), -1);
+	CHECK_INT(pm_store_has_rows(st, "x\"; DROP TABLE things; --"), -1);
 	CHECK_INT(pm_store_count(st, "findings"), 3);
 	CHECK_INT(pm_store_count(st, "thresholds"), 1);
 	pm_results_release(&res);
