@@ -2,6 +2,7 @@
  * analyze.c - the analysis pipeline; see analyze.h.
  */
 #include "podmortem/analyze.h"
+#include "podmortem/logsink.h"
 #include "podmortem/logfts.h"
 #include "podmortem/outdir.h"
 #include "podmortem/parse.h"
@@ -247,7 +248,8 @@ static int record_file(struct pm_analysis *a, const char *path, long long size,
 }
 
 static int load_file(struct pm_analysis *a, struct pm_bundle *b,
-		     const struct pm_entry *e, struct pm_error *err)
+		     const struct pm_entry *e, struct pm_logsink *logs,
+		     struct pm_error *err)
 {
 	const struct pm_item *it = pm_manifest_find(&a->manifest, e->path);
 	const struct pm_parser *p = NULL;
@@ -283,6 +285,7 @@ static int load_file(struct pm_analysis *a, struct pm_bundle *b,
 	ctx.item = it;
 	ctx.manifest = &a->manifest;
 	ctx.err = &perr;
+	ctx.logs = logs;
 	rc = p->parse(&ctx);
 	pm_parse_finish(&ctx);
 	if (rc == PM_EDB) {
@@ -330,10 +333,20 @@ static int load_entries(struct pm_analysis *a, const struct pm_analyze_opts *o,
 	struct pm_bundle *b;
 	struct pm_entry e;
 	struct pm_error berr;
+	struct pm_logsink *logs;
 	int rc;
 
 	if ((rc = pm_bundle_open(&b, o->bundle, &o->limits, err)))
 		return rc;
+	/* log lines are tagged with the rules' signals as they are loaded:
+	 * one pass over them instead of a second scan of the store */
+	if ((rc = pm_logsink_new(&logs, a->store, o->threads != 1, err)) ||
+	    (rc = pm_logsink_set_signals(logs, a->rules.log_signals,
+					 a->rules.log_subject_keys, err))) {
+		pm_logsink_free(logs);
+		pm_bundle_free(b);
+		return rc;
+	}
 	pm_error_init(&berr);
 	while ((rc = pm_bundle_next(b, &e, &berr)) == 1) {
 		a->files++;
@@ -354,7 +367,7 @@ static int load_entries(struct pm_analysis *a, const struct pm_analyze_opts *o,
 			rc = record_file(a, e.path, e.size, "manifest", "none",
 					 a->manifest.present ? "parsed" : "failed", 0, NULL, err);
 		} else {
-			rc = load_file(a, b, &e, err);
+			rc = load_file(a, b, &e, logs, err);
 		}
 		if (rc)
 			break;
@@ -367,6 +380,10 @@ static int load_entries(struct pm_analysis *a, const struct pm_analyze_opts *o,
 		rc = 0;
 	}
 	pm_bundle_free(b);
+	if (!rc)
+		rc = pm_logsink_finish(logs, err);
+	a->rules.lines_tagged = !rc && pm_logsink_tags_lines(logs);
+	pm_logsink_free(logs);
 	return rc;
 }
 

@@ -1,9 +1,9 @@
 /*
- * logfts.c - builds log_fts over log_lines.message; see logfts.h.
+ * logfts.c - builds log_fts over log_rows.message; see logfts.h.
  *
  * External content: the index holds only tokens, the text stays in
- * log_lines (id is the rowid).  Built once after the load with
- * 'rebuild', which reads log_lines in one pass; the default unicode61
+ * log_rows (id is the rowid, the same id as log_lines).  Built once after
+ * the load with 'rebuild', which reads log_rows in one pass; the default unicode61
  * tokenizer splits "kube-proxy" into kube + proxy, so phrase queries
  * ('"kube-proxy"') still find it.
  */
@@ -33,7 +33,7 @@ int pm_log_build_fts(struct pm_store *st, struct pm_error *err)
 	return pm_store_exec(st,
 		"DROP TABLE IF EXISTS log_fts;"
 		"CREATE VIRTUAL TABLE log_fts USING fts5("
-		"message, content='log_lines', content_rowid='id');"
+		"message, content='log_rows', content_rowid='id');"
 		"INSERT INTO log_fts(log_fts) VALUES('rebuild');",
 		err);
 }

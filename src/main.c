@@ -21,6 +21,7 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_UNREADABLE = 3,
 static const char usage_text[] =
 "usage: podmortem analyze BUNDLE [-o DIR] [--rules DIR] [--fail-on SEVERITY]\n"
 "                         [--lang en|zh] [--fts] [--json] [--timings]\n"
+"                         [--threads 1|2]\n"
 "       podmortem rules list [--rules DIR] [--lang en|zh]\n"
 "       podmortem rules test [--rules DIR] [--fixtures DIR] [--only ID-PREFIX]\n"
 "       podmortem schema\n"
@@ -42,6 +43,9 @@ static const char usage_text[] =
 "      --fts            also build a full-text index of log messages (log_fts)\n"
 "      --json           print findings.json to stdout instead of the summary\n"
 "      --timings        print the wall time of each phase on stderr\n"
+"      --threads N      2 (default): log lines are written to SQLite on a\n"
+"                       second thread while the next ones are parsed;\n"
+"                       1: everything on one thread (same output)\n"
 "rules list           id, section, severity and title of every rule\n"
 "rules test           every rule against its fixtures (default\n"
 "                     fixtures/rules): fire/ must fire as expect.json says,\n"
@@ -109,6 +113,7 @@ static int cmd_analyze(int argc, char **argv)
 		{ "fts", no_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "timings", no_argument, NULL, 'T' },
+		{ "threads", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -137,6 +142,11 @@ static int cmd_analyze(int argc, char **argv)
 		case 'F': o.fts = 1; break;
 		case 'j': json = 1; break;
 		case 'T': timings = 1; break;
+		case 't':
+			if (strcmp(optarg, "1") && strcmp(optarg, "2"))
+				return usage_error("--threads: '%s' is not 1 or 2", optarg);
+			o.threads = atoi(optarg);
+			break;
 		case 'h': fputs(usage_text, stdout); return EXIT_CLEAN;
 		default: return usage_error("%s", "bad option");
 		}

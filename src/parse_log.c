@@ -1,6 +1,6 @@
 /*
  * parse_log.c - the "log" type: container and component logs into
- * log_lines, one row per logical line.
+ * the log tables (logsink.h), one row per logical line.
  *
  * Formats: CRI ("<time> stdout|stderr F|P <msg>", P partials joined with
  * the following F line of the same stream), klog ("E1204 10:00:00.000000
@@ -20,9 +20,10 @@
  *
  * Hot path of big bundles: every buffer is per file and reused, lines
  * are sanitised only when they hold bytes >= 0x80 or NUL (invalid UTF-8
- * and NUL become U+FFFD so SQLite's json functions stay happy), and the
- * one INSERT is a cached prepared statement bound without copies.
+ * and NUL become U+FFFD so SQLite's json functions stay happy), and a
+ * line goes to the log sink, which batches it for its writer thread.
  */
+#include "podmortem/logsink.h"
 #include "podmortem/parse.h"
 #include "podmortem/timeutil.h"
 
@@ -51,11 +52,6 @@ static const char *const fmt_names[O_COUNT][F_COUNT] = {
 	{"docker", "docker/json", "docker/klog", "docker/logfmt", "docker/rfc3339",
 	 "docker/syslog"},
 };
-
-static const char insert_sql[] =
-	"INSERT INTO log_lines(path, namespace, pod, container, previous, line,"
-	" time, time_text, level, message, fields, template, format, stream)"
-	" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)";
 
 /* One parsed line; pointers go into the line or the lp buffers. */
 struct rec {
@@ -91,9 +87,8 @@ struct lp {
 	struct pm_buf dock;      /* the "log" text of a Docker json-file line */
 	int in_dock;             /* parsing inside such a line */
 	long cut_listed;
-	int64_t last_t;          /* last time formatted, and its text */
-	int last_tvalid;
-	char last_tbuf[PM_TIME_LEN];
+	struct pm_logsink *sink;  /* ctx->logs, or one of this file's own */
+	int own_sink;
 	char pathbuf[3][256];    /* ns/pod/container told by the path */
 };
 
@@ -1404,53 +1399,30 @@ static void make_template(struct pm_buf *o, const char *s, size_t n)
 
 /* ---------- rows ---------- */
 
-static void bind_static(sqlite3_stmt *st, int idx, const char *s, size_t n)
-{
-	if (!s)
-		sqlite3_bind_null(st, idx);
-	else
-		sqlite3_bind_text(st, idx, s, (int)n, SQLITE_STATIC);
-}
-
 static int emit(struct lp *lp, const struct rec *r, long line)
 {
 	struct pm_parse_ctx *ctx = lp->ctx;
-	sqlite3_stmt *st = pm_store_stmt(ctx->store, insert_sql, ctx->err);
-	const char *fmt = fmt_names[r->outer][r->fmt];
+	struct pm_logline l;
 
-	if (!st)
-		return ctx->err->code;
-	bind_static(st, 1, ctx->in->path, strlen(ctx->in->path));
-	if (lp->ns)
-		bind_static(st, 2, lp->ns, strlen(lp->ns));
-	if (lp->pod)
-		bind_static(st, 3, lp->pod, strlen(lp->pod));
-	if (lp->container)
-		bind_static(st, 4, lp->container, strlen(lp->container));
-	sqlite3_bind_int(st, 5, lp->previous);
-	sqlite3_bind_int64(st, 6, line);
-	if (r->has_t) {
-		/* many lines share a second: format each second once */
-		if (!lp->last_tvalid || lp->last_t != r->t) {
-			pm_time_format(r->t, lp->last_tbuf);
-			lp->last_t = r->t;
-			lp->last_tvalid = 1;
-		}
-		bind_static(st, 7, lp->last_tbuf, PM_TIME_LEN - 1);
+	memset(&l, 0, sizeof(l));
+	l.line = line;
+	l.has_time = r->has_t;
+	l.time = r->t;
+	l.time_text = r->tt;
+	l.time_text_len = r->ttlen;
+	l.level = r->level;
+	l.msg = r->msg ? r->msg : "";
+	l.msg_len = r->msg ? r->msglen : 0;
+	if (r->nfields && !pm_buf_check(&lp->fields)) {
+		l.fields = lp->fields.data;
+		l.fields_len = lp->fields.len;
 	}
-	if (r->tt)
-		bind_static(st, 8, r->tt, r->ttlen);
-	if (r->level)
-		bind_static(st, 9, r->level, strlen(r->level));
-	bind_static(st, 10, r->msg ? r->msg : "", r->msg ? r->msglen : 0);
-	if (r->nfields && !pm_buf_check(&lp->fields))
-		bind_static(st, 11, lp->fields.data, lp->fields.len);
-	make_template(&lp->tmpl, r->msg ? r->msg : "", r->msg ? r->msglen : 0);
-	bind_static(st, 12, pm_buf_cstr(&lp->tmpl), lp->tmpl.len);
-	bind_static(st, 13, fmt, strlen(fmt));
-	if (r->stream >= 0)
-		bind_static(st, 14, r->stream ? "stderr" : "stdout", 6);
-	if (pm_store_run(ctx->store, st, ctx->err))
+	make_template(&lp->tmpl, l.msg, l.msg_len);
+	l.tmpl = pm_buf_cstr(&lp->tmpl);
+	l.tmpl_len = lp->tmpl.len;
+	l.format = fmt_names[r->outer][r->fmt];
+	l.stream = r->stream;
+	if (pm_logsink_line(lp->sink, &l, ctx->err))
 		return ctx->err->code;
 	ctx->rows++;
 	return 0;
@@ -1672,6 +1644,16 @@ static int log_parse(struct pm_parse_ctx *ctx)
 	lp->hint = F_PLAIN;
 	lp->hint = guess_format(lp);
 
+	/* tests and single parses have no analysis-wide sink: use our own */
+	if ((lp->sink = ctx->logs) == NULL) {
+		lp->own_sink = 1;
+		if ((rc = pm_logsink_new(&lp->sink, ctx->store, 0, ctx->err)))
+			goto out;
+	}
+	if ((rc = pm_logsink_file_begin(lp->sink, ctx->in->path, lp->ns, lp->pod,
+					lp->container, lp->previous, ctx->err)))
+		goto out;
+
 	cut_before = ctx->in->long_lines;
 	while ((rrc = pm_input_getline(ctx->in, &line, &len)) == 1) {
 		if (ctx->in->long_lines != cut_before) {
@@ -1695,6 +1677,15 @@ static int log_parse(struct pm_parse_ctx *ctx)
 			rc = flush_join(lp, k, 0, NULL, 0);
 	if (!rc && rrc < 0)
 		rc = pm_parse_read_failed(ctx, rrc);
+	if (rc != PM_EDB) {
+		int erc = lp->own_sink ? pm_logsink_finish(lp->sink, ctx->err)
+				       : pm_logsink_file_end(lp->sink, ctx->err);
+		if (erc)
+			rc = erc;
+	}
+out:
+	if (lp->own_sink)
+		pm_logsink_free(lp->sink);
 	pm_buf_release(&lp->join[0]);
 	pm_buf_release(&lp->join[1]);
 	pm_buf_release(&lp->san);

@@ -469,16 +469,69 @@ static void ctx_line(json_t *lines, long n, const char *text, int hit)
 					       "text", text ? text : "", "hit", hit));
 }
 
+/* One integer from a one-row query with one integer parameter. */
+static int64_t int_query(sqlite3_stmt *s, int64_t a, int64_t dflt)
+{
+	int64_t v = dflt;
+	sqlite3_bind_int64(s, 1, a);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return v;
+}
+
+/*
+ * The first row of the file at or past want-3: a file's rows are
+ * log_rows first_id..last_id with line numbers rising, so a binary search
+ * over ids finds it without an index over every line.  (Joined CRI
+ * partials may step back a little; the window read after it covers that.)
+ */
+static int64_t ctx_log_seek(sqlite3 *db, int64_t lo, int64_t hi, long want)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, "SELECT line FROM log_rows WHERE id = ?1", -1,
+			       &q, NULL) != SQLITE_OK)
+		return lo;
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (int_query(q, mid, 0) < want - 3)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	sqlite3_finalize(q);
+	return lo;
+}
+
 static int ctx_log(sqlite3 *db, const char *path, long line, json_t *lines)
 {
+	static const char fsql[] =
+		"SELECT first_id, last_id FROM log_files WHERE path = ?1"
+		" AND first_id IS NOT NULL ORDER BY id LIMIT 1";
 	static const char sql[] =
-		"SELECT line, time_text, level, message, fields FROM log_lines"
-		" WHERE path=?1 AND line BETWEEN ?2-3 AND ?2+3 ORDER BY line LIMIT 7";
+		"SELECT line, time_text, level, message, fields FROM log_rows"
+		" WHERE id BETWEEN max(?1 - 16, ?3) AND min(?1 + 64, ?4)"
+		" AND line BETWEEN ?2-3 AND ?2+3 ORDER BY line, id LIMIT 7";
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+	int64_t first, last, at;
+
+	if (sqlite3_prepare_v2(db, fsql, -1, &s, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return 0;
+	}
+	first = sqlite3_column_int64(s, 0);
+	last = sqlite3_column_int64(s, 1);
+	sqlite3_finalize(s);
+	at = ctx_log_seek(db, first, last, line);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(s, 1, at);
 	sqlite3_bind_int64(s, 2, line);
+	sqlite3_bind_int64(s, 3, first);
+	sqlite3_bind_int64(s, 4, last);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		struct pm_buf t = PM_BUF_INIT(CTX_LINE_MAX * 2);
 		const char *f = (const char *)sqlite3_column_text(s, 4);

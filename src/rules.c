@@ -726,7 +726,7 @@ static int save_results(const struct pm_results *res, struct pm_store *st,
 	return 0;
 }
 
-/* ---- log signals: one pass over log_lines before the rules ---- */
+/* ---- log signals: one pass over log_rows when the load did not tag ---- */
 
 struct sigline {
 	unsigned char *seen;  /* per signal: already tagged on this line */
@@ -751,7 +751,7 @@ static void on_signal(void *arg, int id)
 static int fill_log_signals(const struct pm_ruleset *rs, struct pm_store *st,
 			    struct pm_error *err)
 {
-	static const char qsql[] = "SELECT id, message, fields FROM log_lines";
+	static const char qsql[] = "SELECT id, message, fields FROM log_rows";
 	static const char isql[] =
 		"INSERT INTO log_signals(line_id, signal) VALUES (?1, ?2)";
 	size_t nsig = json_array_size(rs->log_signals), i, k;
@@ -837,7 +837,7 @@ static int fill_log_subjects(const struct pm_ruleset *rs, struct pm_store *st,
 		"INSERT INTO log_subjects(line_id, key, value)"
 		" SELECT id, key, v FROM (SELECT l.id, k.value AS key,"
 		"   json_extract(l.fields, '$.\"' || k.value || '\"') AS v"
-		"  FROM log_lines l, json_each(?1) k"
+		"  FROM log_rows l, json_each(?1) k"
 		"  WHERE l.level IN ('error', 'fatal', 'warning')"
 		"   AND l.fields IS NOT NULL AND json_valid(l.fields))"
 		" WHERE v IS NOT NULL";
@@ -860,8 +860,9 @@ static int fill_log_subjects(const struct pm_ruleset *rs, struct pm_store *st,
 static int fill_log_tables(const struct pm_ruleset *rs, struct pm_store *st,
 			   struct pm_error *err)
 {
-	/* stores made before these tables existed: nothing to fill */
-	if (pm_store_has_rows(st, "log_lines") < 0 ||
+	/* filled by the load already; or a store made before these tables
+	 * existed: nothing to fill */
+	if (rs->lines_tagged || pm_store_has_rows(st, "log_rows") < 0 ||
 	    pm_store_has_rows(st, "log_signals") < 0 ||
 	    pm_store_has_rows(st, "log_subjects") < 0)
 		return 0;

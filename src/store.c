@@ -266,7 +266,9 @@ static int open_common(struct pm_store **out, const char *path,
 		return pm_error_set(err, PM_ENOMEM, "out of memory");
 	rc = sqlite3_open_v2(path, &st->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				     SQLITE_OPEN_NOFOLLOW,
+				     SQLITE_OPEN_NOFOLLOW |
+				     /* the log writer thread shares it */
+				     SQLITE_OPEN_FULLMUTEX,
 			     NULL);
 	if (rc != SQLITE_OK) {
 		pm_error_set(err, PM_EDB, "%s: cannot open: %s", path,
@@ -415,7 +417,6 @@ int pm_store_commit(struct pm_store *st, struct pm_error *err)
  * line, objects by name): without these each one scans the biggest
  * tables.  Built before the derived SQL so its ANALYZE covers them. */
 static const char lookup_indexes_sql[] =
-	"CREATE INDEX IF NOT EXISTS log_lines_src ON log_lines(path, line);"
 	"CREATE INDEX IF NOT EXISTS objects_src ON objects(source, source_line);"
 	"CREATE INDEX IF NOT EXISTS objects_name ON objects(name, kind);";
 

@@ -256,12 +256,17 @@ static int read_events(struct tl *tl, sqlite3 *db)
 
 static int read_logs(struct tl *tl, sqlite3 *db)
 {
-	/* bare columns with min(id): the first error line of each minute */
+	/* from the per-minute counts the load kept, not a scan of every
+	 * line; the message is that of the minute's first error line */
 	static const char sql[] =
-		"SELECT coalesce(namespace || '/' || pod, path), substr(time,1,16),"
-		" count(*), min(id), message, max(level='fatal') FROM log_lines"
-		" WHERE level IN ('error','fatal') AND time IS NOT NULL"
-		" GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 20000";
+		"SELECT who, minute, n, first,"
+		" (SELECT message FROM log_rows WHERE id = first), fatal FROM"
+		" (SELECT coalesce(f.namespace || '/' || f.pod, f.path) AS who,"
+		"   substr(m.minute,1,16) AS minute, sum(m.errors + m.fatals) AS n,"
+		"   min(m.first_error_id) AS first, max(m.fatals > 0) AS fatal"
+		"  FROM log_minutes m JOIN log_files f ON f.id = m.file"
+		"  WHERE m.errors + m.fatals > 0"
+		"  GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 20000)";
 	sqlite3_stmt *s;
 	int rc = 0;
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)

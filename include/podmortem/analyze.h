@@ -21,6 +21,8 @@ struct pm_analyze_opts {
 	const char *lang;       /* "en" (default) or "zh" */
 	int fts;                /* also build the log search index */
 	int in_memory;          /* store in memory, write nothing (rule tests) */
+	int threads;            /* 1: load on one thread; else log lines are
+				 * written by a second thread while parsing */
 	struct pm_bundle_limits limits;
 };
 

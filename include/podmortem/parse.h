@@ -18,12 +18,15 @@
 #include "podmortem/manifest.h"
 #include "podmortem/store.h"
 
+struct pm_logsink;
+
 struct pm_parse_ctx {
 	struct pm_store *store;
 	struct pm_input *in;
 	const struct pm_item *item;         /* NULL: no manifest item */
 	const struct pm_manifest *manifest; /* bundle facts (collected_at) */
 	struct pm_error *err;
+	struct pm_logsink *logs;  /* where log lines go; NULL: parser's own */
 	long rows;    /* rows the parser added */
 	long bad;     /* records it could not read */
 	long gaps;    /* gaps recorded for this file */

@@ -11,8 +11,9 @@
  * source is "path[:line]"; every column is evidence.
  * rules/thresholds.yaml fills the `thresholds` table queries read.
  * rules/log_signals.yaml (`log_signals:` {signal, patterns, why} and
- * `log_subject_keys:`) fills the log_signals and log_subjects tables
- * in one pass over log_lines before the rules run.
+ * `log_subject_keys:`) fills the log_signals and log_subjects tables:
+ * the log sink tags lines as they are loaded (lines_tagged); otherwise
+ * one pass over log_rows before the rules run.
  */
 #ifndef PODMORTEM_RULES_H
 #define PODMORTEM_RULES_H
@@ -57,6 +58,7 @@ struct pm_ruleset {
 	json_t *log_signals; /* array of {signal, patterns: [..], why} */
 	json_t *log_subject_keys; /* array of field names (strings) */
 	char *lang;          /* "en" or "zh" */
+	int lines_tagged;    /* the load filled log_signals and log_subjects */
 };
 
 struct pm_finding {

@@ -2,7 +2,7 @@
  * store.h - the SQLite file one analysis writes (bundle.db).
  *
  * Owns the connection, the core schema (bundle, collection, files, gaps,
- * objects, log_lines, findings), a cache of prepared statements for the
+ * objects, the log tables, findings), a cache of prepared statements for the
  * load's hot paths, and the derived tables built after the load.  Each
  * parser brings the DDL of its own tables (see parse.h).
  */
@@ -13,7 +13,7 @@
 
 #include "podmortem/error.h"
 
-#define PM_SCHEMA_VERSION 1
+#define PM_SCHEMA_VERSION 2
 #define PM_STRINGIFY_(x) #x
 #define PM_STRINGIFY(x) PM_STRINGIFY_(x)
 

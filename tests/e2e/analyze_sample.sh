@@ -29,5 +29,5 @@ check "--json prints the same document" cmp -s "$T/json" "$T/out3/findings.json"
 check "findings.json identical across runs" cmp -s "$F" "$T/out2/findings.json"
 check "report.md identical across runs" cmp -s "$T/out/report.md" "$T/out2/report.md"
 check "findings table in the db" [ "$(sqlite3 "$T/out/bundle.db" "select count(*) from findings")" = "$(py "$F" "len(d['findings'])")" ]
-check "schema version set" [ "$(sqlite3 "$T/out/bundle.db" "pragma user_version")" = 1 ]
+check "schema version set" [ "$(sqlite3 "$T/out/bundle.db" "pragma user_version")" = 2 ]
 finish

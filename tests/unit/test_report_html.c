@@ -283,11 +283,17 @@ static void test_timeline_bounded(void)
 		" strftime('%Y-%m-%dT%H:%M:%SZ', 1796378400 - 86400 + i * 25, 'unixepoch'),"
 		" strftime('%Y-%m-%dT%H:%M:%SZ', 1796378400 - 86400 + i * 25 + 60, 'unixepoch'),"
 		" '<b>m</b>', 'Warning', 'e' || i FROM n;"
-		/* log_lines is a core table, already there */
+		/* the log tables are core tables, already there; log_minutes
+		 * as the log sink would count these lines */
+		"INSERT INTO log_files(id, path, namespace, pod, first_id, last_id)"
+		" VALUES (1, 'x0.log', 'ns', 'pod0', 1, 3334),"
+		" (2, 'x1.log', 'ns', 'pod1', 3335, 6667), (3, 'x2.log', 'ns', 'pod2', 6668, 10000);"
 		"WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM n WHERE i<9999)"
-		" INSERT INTO log_lines(path, namespace, pod, level, time, message)"
-		" SELECT 'x.log', 'ns', 'pod' || (i % 3), 'error',"
+		" INSERT INTO log_rows(id, file, level, time, message)"
+		" SELECT i + 1, 1 + i * 3 / 10000, 'error',"
 		" strftime('%Y-%m-%dT%H:%M:%SZ', 1796378400 - 20000 + i * 2, 'unixepoch'), 'boom' FROM n;"
+		"INSERT INTO log_minutes SELECT file, substr(time, 1, 16) || ':00Z', count(*),"
+		" 0, count(*), 0, min(id) FROM log_rows GROUP BY 1, 2;"
 		"CREATE TABLE backups(namespace, name, phase, started_at, completed_at, created,"
 		" failure_reason, errors, warnings);"
 		"INSERT INTO backups VALUES ('velero', 'b1', 'Failed', '2026-12-04T09:00:00Z',"
@@ -309,7 +315,8 @@ static void test_timeline_bounded(void)
 	CHECK(count(pm_buf_cstr(&b), "<title>") >= s.marks);
 	/* no times at all: a note, no svg */
 	pm_buf_reset(&b);
-	CHECK_INT(pm_store_exec(st, "DELETE FROM events; DELETE FROM log_lines; DELETE FROM backups;",
+	CHECK_INT(pm_store_exec(st, "DELETE FROM events; DELETE FROM log_rows; DELETE FROM log_minutes;"
+		"DELETE FROM log_files; DELETE FROM backups;",
 				&err), 0);
 	CHECK_INT(pm_timeline_svg(st, now, "en", &b, &s, &err), 0);
 	CHECK(!strstr(pm_buf_cstr(&b), "<svg"));

@@ -184,7 +184,7 @@ static void log_signals_table(void)
 	CHECK_INT(json_array_size(rs.log_subject_keys), 1);
 	CHECK_INT(rs.nerrors, 3);
 	CHECK_INT(pm_store_exec(st,
-		"INSERT INTO log_lines(id, message, fields, level) VALUES"
+		"INSERT INTO log_rows(id, message, fields, level) VALUES"
 		" (1, 'is forbidden: FORBIDDEN', NULL, 'info'),"
 		" (2, 'conn reset', 'by peer', 'info'),"      /* across the ' ' */
 		" (3, NULL, 'forbidden', 'error'),"           /* NULL message */
@@ -200,7 +200,7 @@ static void log_signals_table(void)
 		}
 		r = r * 1103515245u + 12345u;
 		sqlite3_stmt *s;
-		CHECK(sqlite3_prepare_v2(pm_store_db(st), "INSERT INTO log_lines(id, message,"
+		CHECK(sqlite3_prepare_v2(pm_store_db(st), "INSERT INTO log_rows(id, message,"
 			" fields) VALUES (?1, ?2, ?3)", -1, &s, NULL) == SQLITE_OK);
 		sqlite3_bind_int(s, 1, i);
 		sqlite3_bind_text(s, 2, m, -1, SQLITE_TRANSIENT);
@@ -221,12 +221,12 @@ static void log_signals_table(void)
 				     : "LIKE '%forbidden%' OR c LIKE '%reset by%'";
 		long long n;
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT id FROM (SELECT id,"
-			 " message || ' ' || coalesce(fields, '') AS c FROM log_lines) WHERE c %s"
+			 " message || ' ' || coalesce(fields, '') AS c FROM log_rows) WHERE c %s"
 			 " EXCEPT SELECT line_id FROM log_signals WHERE signal = '%s')", like, sig);
 		CHECK_INT(one(st, sql), 0);
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM (SELECT line_id FROM log_signals"
 			 " WHERE signal = '%s' EXCEPT SELECT id FROM (SELECT id, message || ' ' ||"
-			 " coalesce(fields, '') AS c FROM log_lines) WHERE c %s)", sig, like);
+			 " coalesce(fields, '') AS c FROM log_rows) WHERE c %s)", sig, like);
 		CHECK_INT(one(st, sql), 0);
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM log_signals WHERE signal = '%s'", sig);
 		n = one(st, sql);

@@ -1,0 +1,807 @@
+/*
+ * logsink.c - log lines into the store, batched, optionally on a writer
+ * thread; see logsink.h.
+ *
+ * The caller's thread does everything that needs only the line: ids,
+ * template dedup, signal matching, subject candidates, per-minute
+ * counts.  It appends "ops" (a row, a file, a template, a tag, ...) to a
+ * batch whose bytes live in one arena.  A full batch goes to the writer,
+ * which only binds and steps; two batches alternate, so one fills while
+ * the other is written.
+ */
+#include "podmortem/logsink.h"
+#include "podmortem/buf.h"
+#include "podmortem/multimatch.h"
+#include "podmortem/timeutil.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH_BYTES (4u << 20)   /* hand a batch over past this ... */
+#define BATCH_OPS 16384          /* ... or this many ops */
+#define ARENA_MAX (256u << 20)   /* one line may need more than a batch */
+#define DICT_MAX_ENTRIES (1u << 19)
+#define DICT_MAX_TEXT (32u << 20)
+#define MINUTES_MAX 4096         /* per-file minutes held before a flush */
+#define NONE UINT32_MAX
+
+enum { OP_FILE, OP_FILE_END, OP_ROW, OP_TEMPLATE, OP_SIGNAL, OP_SUBJECT,
+       OP_MINUTE };
+enum { T_TIME, T_TT, T_MSG, T_FIELDS, T_PATH = 0, T_NS, T_POD, T_CONT };
+
+struct op {
+	int kind;
+	int stream;          /* row: -1/0/1; file: previous */
+	int64_t a, b, c, d;  /* ids and numbers, by kind */
+	const char *level, *format;
+	uint32_t off[4], len[4];
+};
+
+struct batch {
+	struct op *ops;
+	size_t nops, aops;
+	struct pm_buf arena;
+};
+
+struct dict_ent {
+	uint64_t hash;
+	int64_t id;
+	uint32_t off, len;
+};
+
+struct minute {
+	int64_t key;        /* epoch minute; INT64_MIN = empty slot */
+	int64_t lines, warnings, errors, fatals, first_error;
+};
+
+struct pm_logsink {
+	struct pm_store *st;
+	sqlite3_stmt *ins_file, *upd_file, *ins_row, *ins_tmpl, *ins_sig,
+		*ins_subj, *ins_min;
+	/* ids */
+	int64_t next_row, next_file, next_tmpl, file, first_row, nlines;
+	/* time text of the last second formatted */
+	int64_t last_t;
+	int last_tvalid;
+	char last_tbuf[PM_TIME_LEN];
+	/* template dictionary */
+	struct dict_ent *dict;
+	size_t dcap, dn;
+	struct pm_buf dtext;
+	/* signals and subjects */
+	int tags;
+	struct pm_multimatch mm;
+	char **signal, **subj_key, **subj_path;
+	size_t nsignal, nsubj;
+	unsigned char *seen;
+	int *hits, nhits;
+	/* per-minute counts of the current file */
+	struct minute *min;
+	size_t nmin;
+	/* batches and the writer */
+	struct batch b[2];
+	int fill;
+	int threaded, started, pending, busy, stop, finished;
+	int werr;
+	struct pm_error werr_msg;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* ---- statements (writer side) ---- */
+
+static const char *const stmt_sql[] = {
+	"INSERT INTO log_files(id, path, namespace, pod, container, previous)"
+	" VALUES (?1,?2,?3,?4,?5,?6)",
+	"UPDATE log_files SET first_id = ?2, last_id = ?3, lines = ?4 WHERE id = ?1",
+	"INSERT INTO log_rows(id, file, line, time, time_text, level, message,"
+	" fields, template, format, stream) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+	"INSERT INTO log_templates(id, text) VALUES (?1, ?2)",
+	"INSERT INTO log_signals(line_id, signal) VALUES (?1, ?2)",
+	/* json_extract as the rules would call it; json_valid first so one
+	 * malformed fields text cannot stop the load */
+	"INSERT INTO log_subjects(line_id, key, value) SELECT ?1, ?2, v FROM"
+	" (SELECT CASE WHEN json_valid(?3) THEN json_extract(?3, ?4) END AS v)"
+	" WHERE v IS NOT NULL",
+	"INSERT INTO log_minutes(file, minute, lines, warnings, errors, fatals,"
+	" first_error_id) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+};
+
+static int prepare_all(struct pm_logsink *s, struct pm_error *err)
+{
+	sqlite3 *db = pm_store_db(s->st);
+	sqlite3_stmt **slot[] = { &s->ins_file, &s->upd_file, &s->ins_row,
+				  &s->ins_tmpl, &s->ins_sig, &s->ins_subj,
+				  &s->ins_min };
+	for (size_t i = 0; i < sizeof(slot) / sizeof(slot[0]); i++)
+		if (sqlite3_prepare_v2(db, stmt_sql[i], -1, slot[i], NULL) != SQLITE_OK)
+			return pm_error_set(err, PM_EDB, "log tables: %s",
+					    sqlite3_errmsg(db));
+	return 0;
+}
+
+static void bind_part(sqlite3_stmt *st, int idx, const struct batch *b,
+		      const struct op *o, int part)
+{
+	if (o->off[part] == NONE)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_text(st, idx, b->arena.data + o->off[part],
+				  (int)o->len[part], SQLITE_STATIC);
+}
+
+static int step(struct pm_logsink *s, sqlite3_stmt *st, struct pm_error *err)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return pm_error_set(err, PM_EDB, "log tables: %s",
+				    sqlite3_errmsg(pm_store_db(s->st)));
+	return 0;
+}
+
+static int write_op(struct pm_logsink *s, const struct batch *b,
+		    const struct op *o, struct pm_error *err)
+{
+	sqlite3_stmt *st;
+
+	switch (o->kind) {
+	case OP_ROW:
+		st = s->ins_row;
+		sqlite3_bind_int64(st, 1, o->a);
+		sqlite3_bind_int64(st, 2, o->b);
+		sqlite3_bind_int64(st, 3, o->c);
+		bind_part(st, 4, b, o, T_TIME);
+		bind_part(st, 5, b, o, T_TT);
+		if (o->level)
+			sqlite3_bind_text(st, 6, o->level, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 6);
+		bind_part(st, 7, b, o, T_MSG);
+		bind_part(st, 8, b, o, T_FIELDS);
+		sqlite3_bind_int64(st, 9, o->d);
+		sqlite3_bind_text(st, 10, o->format, -1, SQLITE_STATIC);
+		if (o->stream >= 0)
+			sqlite3_bind_text(st, 11, o->stream ? "stderr" : "stdout", 6,
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 11);
+		return step(s, st, err);
+	case OP_TEMPLATE:
+		st = s->ins_tmpl;
+		sqlite3_bind_int64(st, 1, o->a);
+		bind_part(st, 2, b, o, 0);
+		return step(s, st, err);
+	case OP_SIGNAL:
+		st = s->ins_sig;
+		sqlite3_bind_int64(st, 1, o->a);
+		sqlite3_bind_text(st, 2, s->signal[o->b], -1, SQLITE_STATIC);
+		return step(s, st, err);
+	case OP_SUBJECT:
+		st = s->ins_subj;
+		sqlite3_bind_int64(st, 1, o->a);
+		sqlite3_bind_text(st, 2, s->subj_key[o->b], -1, SQLITE_STATIC);
+		bind_part(st, 3, b, o, T_FIELDS);
+		sqlite3_bind_text(st, 4, s->subj_path[o->b], -1, SQLITE_STATIC);
+		return step(s, st, err);
+	case OP_FILE:
+		st = s->ins_file;
+		sqlite3_bind_int64(st, 1, o->a);
+		for (int k = 0; k < 4; k++)
+			bind_part(st, 2 + k, b, o, k);
+		sqlite3_bind_int(st, 6, o->stream);
+		return step(s, st, err);
+	case OP_FILE_END:
+		st = s->upd_file;
+		sqlite3_bind_int64(st, 1, o->a);
+		if (o->d) {
+			sqlite3_bind_int64(st, 2, o->b);
+			sqlite3_bind_int64(st, 3, o->c);
+		} else {
+			sqlite3_bind_null(st, 2);
+			sqlite3_bind_null(st, 3);
+		}
+		sqlite3_bind_int64(st, 4, o->d);
+		return step(s, st, err);
+	case OP_MINUTE: {
+		struct minute mv, *m = &mv;
+		memcpy(&mv, b->arena.data + o->off[1], sizeof(mv)); /* unaligned */
+		st = s->ins_min;
+		sqlite3_bind_int64(st, 1, o->a);
+		bind_part(st, 2, b, o, 0);
+		sqlite3_bind_int64(st, 3, m->lines);
+		sqlite3_bind_int64(st, 4, m->warnings);
+		sqlite3_bind_int64(st, 5, m->errors);
+		sqlite3_bind_int64(st, 6, m->fatals);
+		if (m->first_error)
+			sqlite3_bind_int64(st, 7, m->first_error);
+		else
+			sqlite3_bind_null(st, 7);
+		return step(s, st, err);
+	}
+	}
+	return 0;
+}
+
+static int write_batch(struct pm_logsink *s, const struct batch *b,
+		       struct pm_error *err)
+{
+	for (size_t i = 0; i < b->nops; i++)
+		if (write_op(s, b, &b->ops[i], err))
+			return err->code;
+	return 0;
+}
+
+static void batch_reset(struct batch *b)
+{
+	b->nops = 0;
+	pm_buf_reset(&b->arena);
+}
+
+/* ---- the writer thread ---- */
+
+static void *writer_main(void *arg)
+{
+	struct pm_logsink *s = arg;
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		int take;
+		struct pm_error e;
+		while (s->pending < 0 && !s->stop)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->pending < 0)
+			break;
+		take = s->pending;
+		s->pending = -1;
+		s->busy = 1;
+		pthread_mutex_unlock(&s->mu);
+		pm_error_init(&e);
+		/* after an error batches are dropped: the load is failing */
+		int rc = s->werr ? 0 : write_batch(s, &s->b[take], &e);
+		pthread_mutex_lock(&s->mu);
+		if (rc && !s->werr) {
+			s->werr = rc;
+			s->werr_msg = e;
+		}
+		s->busy = 0;
+		pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+static int sticky(struct pm_logsink *s, struct pm_error *err)
+{
+	if (!s->werr)
+		return 0;
+	*err = s->werr_msg;
+	return s->werr;
+}
+
+/* Waits until the writer holds no batch; called with mu held. */
+static void wait_idle(struct pm_logsink *s)
+{
+	while (s->pending >= 0 || s->busy)
+		pthread_cond_wait(&s->cv, &s->mu);
+}
+
+/* Hands the filling batch over (or writes it here) and starts a new one. */
+static int submit(struct pm_logsink *s, struct pm_error *err)
+{
+	struct batch *cur = &s->b[s->fill];
+	int rc;
+
+	if (!cur->nops)
+		return sticky(s, err);
+	if (!s->threaded) {
+		rc = s->werr ? s->werr : write_batch(s, cur, &s->werr_msg);
+		if (rc && !s->werr)
+			s->werr = rc;
+		batch_reset(cur);
+		return sticky(s, err);
+	}
+	pthread_mutex_lock(&s->mu);
+	wait_idle(s);
+	s->pending = s->fill;
+	s->fill ^= 1;
+	pthread_cond_broadcast(&s->cv);
+	rc = s->werr;
+	pthread_mutex_unlock(&s->mu);
+	batch_reset(&s->b[s->fill]);
+	return rc ? sticky(s, err) : 0;
+}
+
+/* ---- building ops (caller side) ---- */
+
+static struct op *new_op(struct pm_logsink *s, int kind, struct pm_error *err)
+{
+	struct batch *b = &s->b[s->fill];
+	struct op *o;
+	if (b->nops == b->aops) {
+		size_t n = b->aops ? b->aops * 2 : 1024;
+		struct op *p = realloc(b->ops, n * sizeof(*p));
+		if (!p) {
+			pm_error_set(err, PM_ENOMEM, "out of memory");
+			return NULL;
+		}
+		b->ops = p;
+		b->aops = n;
+	}
+	o = &b->ops[b->nops++];
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	for (int k = 0; k < 4; k++)
+		o->off[k] = NONE;
+	return o;
+}
+
+/* Copies text into the batch arena; the op keeps an offset (the arena
+ * may move as it grows). */
+static int put(struct pm_logsink *s, struct op *o, int part, const char *p,
+	       size_t n, struct pm_error *err)
+{
+	struct pm_buf *a = &s->b[s->fill].arena;
+	size_t at = a->len;
+	if (!p)
+		return 0;
+	if (pm_buf_add(a, p, n) || n > NONE - 1 || at > NONE - 1)
+		return pm_error_set(err, pm_buf_check(a), "log batch: line too big");
+	o->off[part] = (uint32_t)at;
+	o->len[part] = (uint32_t)n;
+	return 0;
+}
+
+static int full(const struct pm_logsink *s)
+{
+	const struct batch *b = &s->b[s->fill];
+	return b->nops >= BATCH_OPS || b->arena.len >= BATCH_BYTES;
+}
+
+/* ---- template dictionary ---- */
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;  /* FNV-1a */
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ull;
+	}
+	return h ? h : 1;
+}
+
+static int dict_grow(struct pm_logsink *s)
+{
+	size_t n = s->dcap ? s->dcap * 2 : 4096;
+	struct dict_ent *d = calloc(n, sizeof(*d));
+	if (!d)
+		return -1;
+	for (size_t i = 0; i < s->dcap; i++) {
+		size_t j;
+		if (!s->dict[i].hash)
+			continue;
+		for (j = s->dict[i].hash & (n - 1); d[j].hash; j = (j + 1) & (n - 1))
+			;
+		d[j] = s->dict[i];
+	}
+	free(s->dict);
+	s->dict = d;
+	s->dcap = n;
+	return 0;
+}
+
+/* The template's id, adding a log_templates row when it is new.  Past the
+ * dictionary's caps new texts still get rows, just not remembered. */
+static int template_id(struct pm_logsink *s, const char *t, size_t n,
+		       int64_t *id, struct pm_error *err)
+{
+	uint64_t h = hash_bytes(t, n);
+	size_t j = 0;
+	struct op *o;
+
+	if (s->dcap) {
+		for (j = h & (s->dcap - 1); s->dict[j].hash; j = (j + 1) & (s->dcap - 1)) {
+			const struct dict_ent *e = &s->dict[j];
+			if (e->hash == h && e->len == n &&
+			    !memcmp(s->dtext.data + e->off, t, n)) {
+				*id = e->id;
+				return 0;
+			}
+		}
+	}
+	*id = s->next_tmpl++;
+	if (!(o = new_op(s, OP_TEMPLATE, err)))
+		return err->code;
+	o->a = *id;
+	if (put(s, o, 0, t, n, err))
+		return err->code;
+	if (s->dn < DICT_MAX_ENTRIES && s->dtext.len + n <= DICT_MAX_TEXT) {
+		size_t at = s->dtext.len;
+		if ((s->dn + 1) * 2 > s->dcap) {
+			if (dict_grow(s))
+				return 0;  /* not remembered: only costs rows */
+			for (j = h & (s->dcap - 1); s->dict[j].hash;
+			     j = (j + 1) & (s->dcap - 1))
+				;
+		}
+		if (pm_buf_add(&s->dtext, t, n)) {
+			pm_buf_check(&s->dtext);
+			return 0;
+		}
+		s->dict[j].hash = h;
+		s->dict[j].id = *id;
+		s->dict[j].off = (uint32_t)at;
+		s->dict[j].len = (uint32_t)n;
+		s->dn++;
+	}
+	return 0;
+}
+
+/* ---- per-minute counts ---- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b < 0);
+}
+
+static int minutes_flush(struct pm_logsink *s, struct pm_error *err)
+{
+	char text[PM_TIME_LEN];
+	for (size_t i = 0; i < MINUTES_MAX && s->nmin; i++) {
+		struct minute *m = &s->min[i];
+		struct op *o;
+		if (m->key == INT64_MIN)
+			continue;
+		if (!(o = new_op(s, OP_MINUTE, err)))
+			return err->code;
+		o->a = s->file;
+		pm_time_format(m->key * 60, text);
+		if (put(s, o, 0, text, PM_TIME_LEN - 1, err) ||
+		    put(s, o, 1, (const char *)m, sizeof(*m), err))
+			return err->code;
+		m->key = INT64_MIN;
+		s->nmin--;
+	}
+	return 0;
+}
+
+static int minute_count(struct pm_logsink *s, const struct pm_logline *l,
+			int64_t id, struct pm_error *err)
+{
+	int64_t key = floor_div(l->time, 60);
+	size_t j = (size_t)((uint64_t)key * 2654435761u) & (MINUTES_MAX - 1);
+	struct minute *m;
+
+	while (s->min[j].key != INT64_MIN && s->min[j].key != key)
+		j = (j + 1) & (MINUTES_MAX - 1);
+	m = &s->min[j];
+	if (m->key == INT64_MIN) {
+		/* a full table is written out and counting starts again: the
+		 * table is summed per (file, minute) by its readers */
+		if ((s->nmin + 1) * 4 > MINUTES_MAX * 3) {
+			if (minutes_flush(s, err))
+				return err->code;
+			return minute_count(s, l, id, err);
+		}
+		memset(m, 0, sizeof(*m));
+		m->key = key;
+		s->nmin++;
+	}
+	m->lines++;
+	if (l->level && !strcmp(l->level, "warning"))
+		m->warnings++;
+	else if (l->level && (!strcmp(l->level, "error") || !strcmp(l->level, "fatal"))) {
+		if (l->level[0] == 'f')
+			m->fatals++;
+		else
+			m->errors++;
+		if (!m->first_error)
+			m->first_error = id;
+	}
+	return 0;
+}
+
+/* ---- signals and subjects ---- */
+
+static void on_hit(void *arg, int id)
+{
+	struct pm_logsink *s = arg;
+	if (!s->seen[id]) {
+		s->seen[id] = 1;
+		s->hits[s->nhits++] = id;
+	}
+}
+
+static int tag_line(struct pm_logsink *s, const struct pm_logline *l,
+		    const struct op *row, int64_t id, struct pm_error *err)
+{
+	uint32_t st;
+	struct op *o;
+	int rc = 0;
+
+	s->nhits = 0;
+	st = pm_multimatch_feed(&s->mm, PM_MULTIMATCH_START, l->msg ? l->msg : "",
+				l->msg ? l->msg_len : 0, on_hit, s);
+	/* as the rules' LIKE sees message || ' ' || fields */
+	st = pm_multimatch_feed(&s->mm, st, " ", 1, on_hit, s);
+	if (l->fields)
+		pm_multimatch_feed(&s->mm, st, l->fields, l->fields_len, on_hit, s);
+	for (int i = 0; i < s->nhits; i++) {
+		s->seen[s->hits[i]] = 0;
+		if (!rc && (o = new_op(s, OP_SIGNAL, err))) {
+			o->a = id;
+			o->b = s->hits[i];
+		} else if (!rc) {
+			rc = err->code;
+		}
+	}
+	if (rc || !l->fields || !l->level ||
+	    (strcmp(l->level, "error") && strcmp(l->level, "fatal") &&
+	     strcmp(l->level, "warning")))
+		return rc;
+	for (size_t k = 0; k < s->nsubj; k++) {
+		/* without escapes a key is in the text as "key": skip the SQL
+		 * for lines that cannot have it */
+		if (!memchr(l->fields, '\\', l->fields_len)) {
+			size_t kl = strlen(s->subj_key[k]);
+			const char *p = l->fields, *end = l->fields + l->fields_len;
+			int found = 0;
+			while (!found && (p = memchr(p, '"', (size_t)(end - p))) &&
+			       (size_t)(end - p) >= kl + 2) {
+				found = p[kl + 1] == '"' && !memcmp(p + 1, s->subj_key[k], kl);
+				p++;
+			}
+			if (!found)
+				continue;
+		}
+		if (!(o = new_op(s, OP_SUBJECT, err)))
+			return err->code;
+		o->a = id;
+		o->b = (int64_t)k;
+		/* row may have moved with the ops array: copy by value */
+		o->off[T_FIELDS] = row->off[T_FIELDS];
+		o->len[T_FIELDS] = row->len[T_FIELDS];
+	}
+	return 0;
+}
+
+int pm_logsink_set_signals(struct pm_logsink *s, const json_t *signals,
+			   const json_t *subject_keys, struct pm_error *err)
+{
+	size_t i, k;
+	json_t *sg, *p;
+
+	s->nsignal = json_array_size(signals);
+	s->nsubj = json_array_size(subject_keys);
+	s->signal = calloc(s->nsignal + 1, sizeof(char *));
+	s->subj_key = calloc(s->nsubj + 1, sizeof(char *));
+	s->subj_path = calloc(s->nsubj + 1, sizeof(char *));
+	s->seen = calloc(s->nsignal + 1, 1);
+	s->hits = calloc(s->nsignal + 1, sizeof(int));
+	if (!s->signal || !s->subj_key || !s->subj_path || !s->seen || !s->hits)
+		return pm_error_set(err, PM_ENOMEM, "out of memory");
+	json_array_foreach(signals, i, sg) {
+		const char *name = json_string_value(json_object_get(sg, "signal"));
+		if (!(s->signal[i] = strdup(name ? name : "")))
+			return pm_error_set(err, PM_ENOMEM, "out of memory");
+		json_array_foreach(json_object_get(sg, "patterns"), k, p)
+			if (pm_multimatch_add(&s->mm, json_string_value(p),
+					      json_string_length(p), (int)i, err))
+				return err->code;
+	}
+	json_array_foreach(subject_keys, i, p) {
+		const char *key = json_string_value(p);
+		size_t n = strlen(key ? key : "");
+		if (!(s->subj_key[i] = strdup(key ? key : "")) ||
+		    !(s->subj_path[i] = malloc(n + 6)))
+			return pm_error_set(err, PM_ENOMEM, "out of memory");
+		memcpy(s->subj_path[i], "$.\"", 3);
+		memcpy(s->subj_path[i] + 3, s->subj_key[i], n);
+		memcpy(s->subj_path[i] + 3 + n, "\"", 2);
+	}
+	if (s->nsignal && pm_multimatch_build(&s->mm, err))
+		return err->code;
+	s->tags = 1;
+	return 0;
+}
+
+int pm_logsink_tags_lines(const struct pm_logsink *s)
+{
+	return s && s->tags;
+}
+
+/* ---- the interface ---- */
+
+static int64_t next_id(struct pm_store *st, const char *table)
+{
+	sqlite3_stmt *q;
+	char sql[128];
+	int64_t n = 1;
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) + 1 FROM %s", table);
+	if (sqlite3_prepare_v2(pm_store_db(st), sql, -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+int pm_logsink_new(struct pm_logsink **out, struct pm_store *st, int threaded,
+		   struct pm_error *err)
+{
+	struct pm_logsink *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s || !(s->min = malloc(MINUTES_MAX * sizeof(*s->min)))) {
+		free(s);
+		return pm_error_set(err, PM_ENOMEM, "out of memory");
+	}
+	s->st = st;
+	for (size_t i = 0; i < MINUTES_MAX; i++)
+		s->min[i].key = INT64_MIN;
+	pm_multimatch_init(&s->mm);
+	pm_buf_init(&s->b[0].arena, ARENA_MAX);
+	pm_buf_init(&s->b[1].arena, ARENA_MAX);
+	pm_buf_init(&s->dtext, DICT_MAX_TEXT);
+	pm_error_init(&s->werr_msg);
+	s->pending = -1;
+	s->file = -1;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	*out = s;
+	/* a store that already has log lines (tests): continue its ids */
+	s->next_row = next_id(st, "log_rows");
+	s->next_file = next_id(st, "log_files");
+	s->next_tmpl = next_id(st, "log_templates");
+	if (prepare_all(s, err))
+		return err->code;
+	if (threaded) {
+		if (pthread_create(&s->thread, NULL, writer_main, s))
+			return pm_error_set(err, PM_ERR, "cannot start the log writer");
+		s->started = 1;
+		s->threaded = 1;
+	}
+	return 0;
+}
+
+int pm_logsink_file_begin(struct pm_logsink *s, const char *path,
+			  const char *ns, const char *pod, const char *container,
+			  int previous, struct pm_error *err)
+{
+	struct op *o;
+	if (s->file >= 0 && pm_logsink_file_end(s, err))
+		return err->code;
+	if (!(o = new_op(s, OP_FILE, err)))
+		return err->code;
+	s->file = s->next_file++;
+	s->first_row = s->next_row;
+	s->nlines = 0;
+	o->a = s->file;
+	o->stream = previous;
+	if (put(s, o, T_PATH, path, strlen(path), err) ||
+	    put(s, o, T_NS, ns, ns ? strlen(ns) : 0, err) ||
+	    put(s, o, T_POD, pod, pod ? strlen(pod) : 0, err) ||
+	    put(s, o, T_CONT, container, container ? strlen(container) : 0, err))
+		return err->code;
+	return 0;
+}
+
+int pm_logsink_line(struct pm_logsink *s, const struct pm_logline *l,
+		    struct pm_error *err)
+{
+	int64_t id = s->next_row, tmpl;
+	struct op *o, row;
+
+	if (s->file < 0)
+		return pm_error_set(err, PM_EUSAGE, "log line outside a file");
+	if (template_id(s, l->tmpl, l->tmpl_len, &tmpl, err))
+		return err->code;
+	if (!(o = new_op(s, OP_ROW, err)))
+		return err->code;
+	o->a = id;
+	o->b = s->file;
+	o->c = l->line;
+	o->d = tmpl;
+	o->level = l->level;
+	o->format = l->format;
+	o->stream = l->stream;
+	if (l->has_time) {
+		/* many lines share a second: format each second once */
+		if (!s->last_tvalid || s->last_t != l->time) {
+			pm_time_format(l->time, s->last_tbuf);
+			s->last_t = l->time;
+			s->last_tvalid = 1;
+		}
+		if (put(s, o, T_TIME, s->last_tbuf, PM_TIME_LEN - 1, err))
+			return err->code;
+	}
+	if (put(s, o, T_TT, l->time_text, l->time_text_len, err) ||
+	    put(s, o, T_MSG, l->msg ? l->msg : "", l->msg ? l->msg_len : 0, err) ||
+	    put(s, o, T_FIELDS, l->fields, l->fields_len, err))
+		return err->code;
+	row = *o;
+	s->next_row++;
+	s->nlines++;
+	if (l->has_time && minute_count(s, l, id, err))
+		return err->code;
+	if (s->tags && tag_line(s, l, &row, id, err))
+		return err->code;
+	return full(s) ? submit(s, err) : sticky(s, err);
+}
+
+int pm_logsink_file_end(struct pm_logsink *s, struct pm_error *err)
+{
+	struct op *o;
+	if (s->file < 0)
+		return 0;
+	if (minutes_flush(s, err) || !(o = new_op(s, OP_FILE_END, err)))
+		return err->code;
+	o->a = s->file;
+	o->b = s->first_row;
+	o->c = s->next_row - 1;
+	o->d = s->nlines;
+	s->file = -1;
+	return full(s) ? submit(s, err) : 0;
+}
+
+static void stop_writer(struct pm_logsink *s)
+{
+	if (!s->started)
+		return;
+	pthread_mutex_lock(&s->mu);
+	wait_idle(s);
+	s->stop = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	s->started = 0;
+}
+
+int pm_logsink_finish(struct pm_logsink *s, struct pm_error *err)
+{
+	int rc;
+	if (s->finished)
+		return sticky(s, err);
+	s->finished = 1;
+	rc = pm_logsink_file_end(s, err);
+	if (!rc)
+		rc = submit(s, err);
+	stop_writer(s);
+	return rc ? rc : sticky(s, err);
+}
+
+void pm_logsink_free(struct pm_logsink *s)
+{
+	if (!s)
+		return;
+	stop_writer(s);
+	sqlite3_finalize(s->ins_file);
+	sqlite3_finalize(s->upd_file);
+	sqlite3_finalize(s->ins_row);
+	sqlite3_finalize(s->ins_tmpl);
+	sqlite3_finalize(s->ins_sig);
+	sqlite3_finalize(s->ins_subj);
+	sqlite3_finalize(s->ins_min);
+	for (int k = 0; k < 2; k++) {
+		free(s->b[k].ops);
+		pm_buf_release(&s->b[k].arena);
+	}
+	for (size_t i = 0; i < s->nsignal; i++)
+		free(s->signal[i]);
+	for (size_t i = 0; i < s->nsubj; i++) {
+		free(s->subj_key[i]);
+		free(s->subj_path[i]);
+	}
+	free(s->signal);
+	free(s->subj_key);
+	free(s->subj_path);
+	free(s->seen);
+	free(s->hits);
+	free(s->dict);
+	free(s->min);
+	pm_buf_release(&s->dtext);
+	pm_multimatch_release(&s->mm);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s);
+}
