@@ -35,6 +35,9 @@ struct pm_multimatch {
 	uint8_t cls[256];      /* byte -> class; 0 = in no pattern */
 	uint32_t nclass, nnodes;
 	uint32_t *next;        /* nnodes * nclass: state after a class */
+	/* what feeding reads: next premultiplied by nclass (the row of the
+	 * next state), with the top bit set when that state emits */
+	uint32_t *step;
 	int32_t *emit;         /* node -> first node of its output chain or -1 */
 	int32_t *dict;         /* node -> next node with output on its suffix chain */
 	uint32_t *out_first, *out_count; /* node -> its own patterns in outs */
