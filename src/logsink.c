@@ -21,8 +21,8 @@
 #define BATCH_BYTES (4u << 20)   /* hand a batch over past this ... */
 #define BATCH_OPS 16384          /* ... or this many ops */
 #define ARENA_MAX (256u << 20)   /* one line may need more than a batch */
-#define DICT_MAX_ENTRIES (1u << 19)
-#define DICT_MAX_TEXT (32u << 20)
+#define DICT_MAX_ENTRIES (1u << 18)
+#define DICT_MAX_TEXT (16u << 20)
 #define MINUTES_MAX 4096         /* per-file minutes held before a flush */
 #define NONE UINT32_MAX
 
