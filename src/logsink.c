@@ -15,6 +15,7 @@
 #include "podmortem/timeutil.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,8 +84,9 @@ struct pm_logsink {
 	struct batch b[2];
 	int fill;
 	int threaded, started, pending, busy, stop, finished;
-	int werr;
+	int werr;                  /* under mu when threaded */
 	struct pm_error werr_msg;
+	atomic_int failed;         /* werr is set: read without the lock */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -258,12 +260,14 @@ static void *writer_main(void *arg)
 		s->busy = 1;
 		pthread_mutex_unlock(&s->mu);
 		pm_error_init(&e);
-		/* after an error batches are dropped: the load is failing */
+		/* after an error batches are dropped: the load is failing
+		 * (only this thread sets werr, so reading it here is safe) */
 		int rc = s->werr ? 0 : write_batch(s, &s->b[take], &e);
 		pthread_mutex_lock(&s->mu);
 		if (rc && !s->werr) {
-			s->werr = rc;
 			s->werr_msg = e;
+			s->werr = rc;
+			atomic_store_explicit(&s->failed, 1, memory_order_release);
 		}
 		s->busy = 0;
 		pthread_cond_broadcast(&s->cv);
@@ -272,12 +276,23 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/* The writer's error, if any, copied to err.  Checked once per line, so
+ * the lock is only taken once the atomic flag says there is one. */
 static int sticky(struct pm_logsink *s, struct pm_error *err)
 {
-	if (!s->werr)
+	int rc;
+	if (!s->threaded) {
+		if (s->werr)
+			*err = s->werr_msg;
+		return s->werr;
+	}
+	if (!atomic_load_explicit(&s->failed, memory_order_acquire))
 		return 0;
+	pthread_mutex_lock(&s->mu);
 	*err = s->werr_msg;
-	return s->werr;
+	rc = s->werr;
+	pthread_mutex_unlock(&s->mu);
+	return rc;
 }
 
 /* Waits until the writer holds no batch; called with mu held. */
