@@ -95,7 +95,8 @@ static int gapf(struct pm_analysis *a, const char *path, long line,
 	return pm_store_gap(a->store, path, line, cat, msg);
 }
 
-/* ---- pass 1: the manifest ---- */
+/* ---- pass 1: the manifest (the collector writes it first, so this
+ * stops at the first entry; elsewhere costs a pass over the archive) ---- */
 
 static int read_manifest(struct pm_analysis *a, const struct pm_analyze_opts *o,
 			 struct pm_error *err)

@@ -1332,7 +1332,9 @@ static void manifest_and_log(struct run *R, const char *collected_at)
 	json_object_set_new(m, "cluster", cl);
 	json_object_set_new(m, "collected_at", json_string(collected_at));
 	json_object_set_new(m, "items", json_incref(R->items));
-	/* collector.log first, manifest.json last: the manifest lists the log. */
+	/* the manifest lists collector.log; it is written first in the
+	 * archive all the same (a head entry), so the analyzer finds it
+	 * without inflating the whole bundle first */
 	{
 		json_t *it = json_object();
 		json_object_set_new(it, "path", json_string("collector.log"));
@@ -1352,7 +1354,7 @@ static void manifest_and_log(struct run *R, const char *collected_at)
 		R->bw_failed = 1;
 	pm_buf_release(&lb);
 	text = json_dumps(m, JSON_INDENT(2));
-	if (!text || pm_bundlew_add_mem(&R->bw, "manifest.json", text, strlen(text), R->err) < 0)
+	if (!text || pm_bundlew_add_head(&R->bw, "manifest.json", text, strlen(text), R->err) < 0)
 		R->bw_failed = 1;
 	free(text);
 	json_decref(m);

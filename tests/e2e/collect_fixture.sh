@@ -30,9 +30,14 @@ lacks_file logs/shop/web-6f7d8c9b5-qw2rt/web.previous.log
 grep -q '^host/[^/]*/df-h.txt$' "$T/list" && ok "df -h collected" || fail "no host df-h"
 grep -q '^host/[^/]*/dd.txt$' "$T/list" && ok "dd collected" || fail "no host dd"
 [ "$(tail -1 "$T/list")" != "" ] || fail "empty list"
-# manifest.json is the last member, collector.log just before it
+# manifest.json is the first member (one pass for the analyzer), though
+# written last; collector.log is the last
+first=$(tar tzf "$T/out/b.tar.gz" | head -1 | sed 's|^[^/]*/||')
+[ "$first" = manifest.json ] && ok "manifest first" || fail "first member is $first"
 last=$(tar tzf "$T/out/b.tar.gz" | tail -1 | sed 's|^[^/]*/||')
-[ "$last" = manifest.json ] && ok "manifest last" || fail "last member is $last"
+[ "$last" = collector.log ] && ok "collector.log last" || fail "last member is $last"
+[ "$(tar tzf "$T/out/b.tar.gz" | grep -c '/manifest.json$')" = 1 ] && ok "one manifest" || fail "manifest count"
+ls "$T/out" | grep -q '\.part$' && fail "a .part file was left" || ok "no .part file left"
 top=$(tar tzf "$T/out/b.tar.gz" | head -1 | cut -d/ -f1)
 case "$top" in podmortem-fake-faults-20[0-9][0-9][01][0-9][0-3][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z) ok "top folder $top" ;;
 	*) fail "top folder $top" ;; esac
