@@ -2,7 +2,7 @@
  * gen-bundle.c - synthetic podmortem bundles for benchmarks and tests.
  *
  * Writes a bundle .tar.gz in format v1 (one top folder, manifest.json as
- * the last entry, like the collector): namespaces, nodes, pods in a
+ * the first entry, like the collector): namespaces, nodes, pods in a
  * realistic mix of states (Running, CrashLoopBackOff after OOMKilled,
  * ImagePullBackOff, Pending, Succeeded), an EventList, PVCs (some
  * Pending), Velero backups and BackupStorageLocations, and log files in
@@ -13,7 +13,8 @@
  * (file contents, tar headers with a fixed mtime and owner, gzip without
  * a name or time).  Each file is generated into an unlinked temporary
  * file and copied into the archive, so memory stays small whatever the
- * size.
+ * size.  Entries go to an uncompressed body tar first; the .tar.gz is
+ * the manifest, then the body's entries copied over.
  *
  *   gen-bundle -o OUT.tar.gz [--seed N] [--logs-mb N] [--log-files N]
  *              [--pods N] [--events N] [--pvcs N] [--namespaces N]
@@ -115,6 +116,34 @@ static FILE *tmp(void)
 	if (!f)
 		die("tmpfile: %s", strerror(errno));
 	return f;
+}
+
+/* The body tar's entries, unchanged, into the final archive. */
+static void copy_body(struct gen *g, FILE *body)
+{
+	struct archive *in = archive_read_new();
+	struct archive_entry *e;
+	char buf[1 << 16];
+	la_ssize_t n;
+	int r;
+
+	rewind(body);
+	if (archive_read_support_format_tar(in) != ARCHIVE_OK ||
+	    archive_read_open_FILE(in, body) != ARCHIVE_OK)
+		die("body: %s", archive_error_string(in));
+	while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
+		if (archive_write_header(g->a, e) != ARCHIVE_OK)
+			die("%s", archive_error_string(g->a));
+		while ((n = archive_read_data(in, buf, sizeof(buf))) > 0)
+			if (archive_write_data(g->a, buf, (size_t)n) != n)
+				die("%s", archive_error_string(g->a));
+		if (n < 0)
+			die("body: %s", archive_error_string(in));
+	}
+	if (r != ARCHIVE_EOF)
+		die("body: %s", archive_error_string(in));
+	archive_read_free(in);
+	fclose(body);
 }
 
 static void add_entry(struct gen *g, const char *rel, FILE *f)
@@ -930,7 +959,7 @@ int main(int argc, char **argv)
 	struct pod *pods;
 	long nnodes, log_pods = 0;
 	int c;
-	FILE *mf;
+	FILE *mf, *body;
 
 	while ((c = getopt_long(argc, argv, "o:s:", lo, NULL)) != -1) {
 		switch (c) {
@@ -961,12 +990,11 @@ int main(int argc, char **argv)
 	memset(&g, 0, sizeof(g));
 	snprintf(g.top, sizeof(g.top), "podmortem-%s-%s", o.context, TOP_STAMP);
 	g.manifest_items = tmp();
+	body = tmp();
 	g.a = archive_write_new();
-	if (archive_write_add_filter_gzip(g.a) != ARCHIVE_OK ||
-	    archive_write_set_filter_option(g.a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
-	    archive_write_set_format_pax_restricted(g.a) != ARCHIVE_OK ||
-	    archive_write_open_filename(g.a, o.out) != ARCHIVE_OK)
-		die("%s: %s", o.out, archive_error_string(g.a));
+	if (archive_write_set_format_pax_restricted(g.a) != ARCHIVE_OK ||
+	    archive_write_open_fd(g.a, fileno(body)) != ARCHIVE_OK)
+		die("body: %s", archive_error_string(g.a));
 
 	pods = calloc((size_t)o.pods, sizeof(*pods));
 	if (!pods)
@@ -990,7 +1018,17 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* manifest.json last, as the collector writes it */
+	if (archive_write_close(g.a) != ARCHIVE_OK)
+		die("body: %s", archive_error_string(g.a));
+	archive_write_free(g.a);
+
+	/* manifest.json first, as the collector writes it */
+	g.a = archive_write_new();
+	if (archive_write_add_filter_gzip(g.a) != ARCHIVE_OK ||
+	    archive_write_set_filter_option(g.a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
+	    archive_write_set_format_pax_restricted(g.a) != ARCHIVE_OK ||
+	    archive_write_open_filename(g.a, o.out) != ARCHIVE_OK)
+		die("%s: %s", o.out, archive_error_string(g.a));
 	mf = tmp();
 	fprintf(mf, "{\n  \"format\": 1,\n  \"collector\": {\"name\": \"podmortem-collect\","
 		    " \"version\": \"0.1.0\"},\n  \"cluster\": {\"context\": \"%s\","
@@ -1009,6 +1047,7 @@ int main(int argc, char **argv)
 	}
 	fputs("\n  ]\n}\n", mf);
 	add_entry(&g, "manifest.json", mf);
+	copy_body(&g, body);
 	if (archive_write_close(g.a) != ARCHIVE_OK)
 		die("%s: %s", o.out, archive_error_string(g.a));
 	archive_write_free(g.a);
