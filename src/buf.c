@@ -69,7 +69,7 @@ int pm_buf_adds(struct pm_buf *b, const char *s)
 	return pm_buf_add(b, s, strlen(s));
 }
 
-int pm_buf_addc(struct pm_buf *b, char c)
+int pm_buf_addc_slow(struct pm_buf *b, char c)
 {
 	return pm_buf_add(b, &c, 1);
 }

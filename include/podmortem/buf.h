@@ -28,7 +28,17 @@ void pm_buf_release(struct pm_buf *b);
 void pm_buf_reset(struct pm_buf *b);
 int pm_buf_add(struct pm_buf *b, const void *p, size_t n);
 int pm_buf_adds(struct pm_buf *b, const char *s);
-int pm_buf_addc(struct pm_buf *b, char c);
+int pm_buf_addc_slow(struct pm_buf *b, char c);
+/* Inline: parsers add one byte at a time in their hot loops. */
+static inline int pm_buf_addc(struct pm_buf *b, char c)
+{
+	if (!b->err && b->len < b->max && b->len + 2 <= b->alloc) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return pm_buf_addc_slow(b, c);
+}
 int pm_buf_addf(struct pm_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Returns the sticky error (0 when none) and clears it. */
