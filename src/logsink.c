@@ -2,20 +2,23 @@
  * logsink.c - log lines into the store, batched, optionally on a writer
  * thread; see logsink.h.
  *
- * The caller's thread does everything that needs only the line: ids,
- * template dedup, signal matching, subject candidates, per-minute
- * counts.  It appends "ops" (a row, a file, a template, a tag, ...) to a
- * batch whose bytes live in one arena.  A full batch goes to the writer,
- * which only binds and steps; two batches alternate, so one fills while
- * the other is written.
+ * The caller's thread, which also parses, gives ids, dedups templates
+ * and counts minutes, appending "ops" (a file, a row, a template, ...) to
+ * a batch (logbatch.h).  A full batch goes to the writer, which tags its
+ * rows with signals and subjects (matching is the heavier half of the
+ * work left here, so it goes where the other core has room) and writes
+ * each table with one INSERT ... SELECT over the batch table; two batches
+ * alternate, so one fills while the other is written.
  */
 #include "podmortem/logsink.h"
+#include "podmortem/logbatch.h"
 #include "podmortem/buf.h"
 #include "podmortem/multimatch.h"
 #include "podmortem/timeutil.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,25 +28,7 @@
 #define DICT_MAX_ENTRIES (1u << 18)
 #define DICT_MAX_TEXT (16u << 20)
 #define MINUTES_MAX 4096         /* per-file minutes held before a flush */
-#define NONE UINT32_MAX
-
-enum { OP_FILE, OP_FILE_END, OP_ROW, OP_TEMPLATE, OP_SIGNAL, OP_SUBJECT,
-       OP_MINUTE };
 enum { T_TIME, T_TT, T_MSG, T_FIELDS, T_PATH = 0, T_NS, T_POD, T_CONT };
-
-struct op {
-	int kind;
-	int stream;          /* row: -1/0/1; file: previous */
-	int64_t a, b, c, d;  /* ids and numbers, by kind */
-	const char *level, *format;
-	uint32_t off[4], len[4];
-};
-
-struct batch {
-	struct op *ops;
-	size_t nops, aops;
-	struct pm_buf arena;
-};
 
 struct dict_ent {
 	uint64_t hash;
@@ -58,10 +43,10 @@ struct minute {
 
 struct pm_logsink {
 	struct pm_store *st;
-	sqlite3_stmt *ins_file, *upd_file, *ins_row, *ins_tmpl, *ins_sig,
-		*ins_subj, *ins_min;
-	struct op last;       /* the row ins_row holds bindings of (writer) */
-	int row_bound;
+	sqlite3_stmt *ins_file, *upd_file, *ins_min;
+	sqlite3_stmt *bulk[4];          /* rows, templates, signals, subjects */
+	struct pm_logbatch_view view;   /* what the batch table shows */
+	char vtab_name[64];
 	/* ids */
 	int64_t next_row, next_file, next_tmpl, file, first_row, nlines;
 	/* time text of the last second formatted */
@@ -83,7 +68,7 @@ struct pm_logsink {
 	struct minute *min;
 	size_t nmin;
 	/* batches and the writer */
-	struct batch b[2];
+	struct pm_logbatch b[2];
 	int fill;
 	int threaded, started, pending, busy, stop, finished;
 	int werr;                  /* under mu when threaded */
@@ -96,19 +81,12 @@ struct pm_logsink {
 
 /* ---- statements (writer side) ---- */
 
+/* the per-file writes, one statement each (few); the lines and their
+ * tags go through the batch table, one statement per table and batch */
 static const char *const stmt_sql[] = {
 	"INSERT INTO log_files(id, path, namespace, pod, container, previous)"
 	" VALUES (?1,?2,?3,?4,?5,?6)",
 	"UPDATE log_files SET first_id = ?2, last_id = ?3, lines = ?4 WHERE id = ?1",
-	"INSERT INTO log_rows(id, file, line, time, time_text, level, message,"
-	" fields, template, format, stream) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-	"INSERT INTO log_templates(id, text) VALUES (?1, ?2)",
-	"INSERT INTO log_signals(line_id, signal) VALUES (?1, ?2)",
-	/* json_extract as the rules would call it; json_valid first so one
-	 * malformed fields text cannot stop the load */
-	"INSERT INTO log_subjects(line_id, key, value) SELECT ?1, ?2, v FROM"
-	" (SELECT CASE WHEN json_valid(?3) THEN json_extract(?3, ?4) END AS v)"
-	" WHERE v IS NOT NULL",
 	"INSERT INTO log_minutes(file, minute, lines, warnings, errors, fatals,"
 	" first_error_id) VALUES (?1,?2,?3,?4,?5,?6,?7)",
 };
@@ -116,20 +94,44 @@ static const char *const stmt_sql[] = {
 static int prepare_all(struct pm_logsink *s, struct pm_error *err)
 {
 	sqlite3 *db = pm_store_db(s->st);
-	sqlite3_stmt **slot[] = { &s->ins_file, &s->upd_file, &s->ins_row,
-				  &s->ins_tmpl, &s->ins_sig, &s->ins_subj,
-				  &s->ins_min };
+	sqlite3_stmt **slot[] = { &s->ins_file, &s->upd_file, &s->ins_min };
+	static const char *const bulk_sql[] = {
+		"INSERT INTO log_rows(id, file, line, time, time_text, level, message,"
+		" fields, template, format, stream) SELECT a, b, c, p0, p1, level, p2,"
+		" p3, d, format, stream FROM %s WHERE kind = %d",
+		"INSERT INTO log_templates(id, text) SELECT a, p0 FROM %s WHERE kind = %d",
+		"INSERT INTO log_signals(line_id, signal) SELECT a, name FROM %s"
+		" WHERE kind = %d",
+		/* json_extract as the rules would call it; json_valid first so
+		 * one malformed fields text cannot stop the load */
+		"INSERT INTO log_subjects(line_id, key, value) SELECT a, name, v FROM"
+		" (SELECT a, name, CASE WHEN json_valid(p3) THEN json_extract(p3, path)"
+		" END AS v FROM %s WHERE kind = %d) WHERE v IS NOT NULL",
+	};
+	static const int bulk_kind[] = { PM_LOGOP_ROW, PM_LOGOP_TEMPLATE,
+					 PM_LOGOP_SIGNAL, PM_LOGOP_SUBJECT };
+
 	for (size_t i = 0; i < sizeof(slot) / sizeof(slot[0]); i++)
 		if (sqlite3_prepare_v2(db, stmt_sql[i], -1, slot[i], NULL) != SQLITE_OK)
 			return pm_error_set(err, PM_EDB, "log tables: %s",
 					    sqlite3_errmsg(db));
+	snprintf(s->vtab_name, sizeof(s->vtab_name), "pm_logbatch_%p", (void *)s);
+	if (pm_logbatch_register(db, s->vtab_name, &s->view))
+		return pm_error_set(err, PM_EDB, "log tables: %s", sqlite3_errmsg(db));
+	for (int k = 0; k < 4; k++) {
+		char sql[512];
+		snprintf(sql, sizeof(sql), bulk_sql[k], s->vtab_name, bulk_kind[k]);
+		if (sqlite3_prepare_v2(db, sql, -1, &s->bulk[k], NULL) != SQLITE_OK)
+			return pm_error_set(err, PM_EDB, "log tables: %s",
+					    sqlite3_errmsg(db));
+	}
 	return 0;
 }
 
-static void bind_part(sqlite3_stmt *st, int idx, const struct batch *b,
-		      const struct op *o, int part)
+static void bind_part(sqlite3_stmt *st, int idx, const struct pm_logbatch *b,
+		      const struct pm_logop *o, int part)
 {
-	if (o->off[part] == NONE)
+	if (o->off[part] == PM_LOGOP_NONE)
 		sqlite3_bind_null(st, idx);
 	else
 		sqlite3_bind_text(st, idx, b->arena.data + o->off[part],
@@ -146,68 +148,20 @@ static int step(struct pm_logsink *s, sqlite3_stmt *st, struct pm_error *err)
 	return 0;
 }
 
-static int write_op(struct pm_logsink *s, const struct batch *b,
-		    const struct op *o, struct pm_error *err)
+static int write_op(struct pm_logsink *s, const struct pm_logbatch *b,
+		    const struct pm_logop *o, struct pm_error *err)
 {
 	sqlite3_stmt *st;
 
 	switch (o->kind) {
-	case OP_ROW:
-		st = s->ins_row;
-		sqlite3_bind_int64(st, 1, o->a);
-		bind_part(st, 4, b, o, T_TIME);
-		bind_part(st, 5, b, o, T_TT);
-		bind_part(st, 7, b, o, T_MSG);
-		bind_part(st, 8, b, o, T_FIELDS);
-		sqlite3_bind_int64(st, 3, o->c);
-		sqlite3_bind_int64(st, 9, o->d);
-		/* bindings outlive sqlite3_reset: what repeats from the last
-		 * row (file, level, format, stream: static texts) stays bound */
-		if (!s->row_bound || s->last.b != o->b)
-			sqlite3_bind_int64(st, 2, o->b);
-		if (!s->row_bound || s->last.level != o->level) {
-			if (o->level)
-				sqlite3_bind_text(st, 6, o->level, -1, SQLITE_STATIC);
-			else
-				sqlite3_bind_null(st, 6);
-		}
-		if (!s->row_bound || s->last.format != o->format)
-			sqlite3_bind_text(st, 10, o->format, -1, SQLITE_STATIC);
-		if (!s->row_bound || s->last.stream != o->stream) {
-			if (o->stream >= 0)
-				sqlite3_bind_text(st, 11, o->stream ? "stderr" : "stdout",
-						  6, SQLITE_STATIC);
-			else
-				sqlite3_bind_null(st, 11);
-		}
-		s->last = *o;
-		s->row_bound = 1;
-		return step(s, st, err);
-	case OP_TEMPLATE:
-		st = s->ins_tmpl;
-		sqlite3_bind_int64(st, 1, o->a);
-		bind_part(st, 2, b, o, 0);
-		return step(s, st, err);
-	case OP_SIGNAL:
-		st = s->ins_sig;
-		sqlite3_bind_int64(st, 1, o->a);
-		sqlite3_bind_text(st, 2, s->signal[o->b], -1, SQLITE_STATIC);
-		return step(s, st, err);
-	case OP_SUBJECT:
-		st = s->ins_subj;
-		sqlite3_bind_int64(st, 1, o->a);
-		sqlite3_bind_text(st, 2, s->subj_key[o->b], -1, SQLITE_STATIC);
-		bind_part(st, 3, b, o, T_FIELDS);
-		sqlite3_bind_text(st, 4, s->subj_path[o->b], -1, SQLITE_STATIC);
-		return step(s, st, err);
-	case OP_FILE:
+	case PM_LOGOP_FILE:
 		st = s->ins_file;
 		sqlite3_bind_int64(st, 1, o->a);
 		for (int k = 0; k < 4; k++)
 			bind_part(st, 2 + k, b, o, k);
 		sqlite3_bind_int(st, 6, o->stream);
 		return step(s, st, err);
-	case OP_FILE_END:
+	case PM_LOGOP_FILE_END:
 		st = s->upd_file;
 		sqlite3_bind_int64(st, 1, o->a);
 		if (o->d) {
@@ -219,7 +173,7 @@ static int write_op(struct pm_logsink *s, const struct batch *b,
 		}
 		sqlite3_bind_int64(st, 4, o->d);
 		return step(s, st, err);
-	case OP_MINUTE: {
+	case PM_LOGOP_MINUTE: {
 		struct minute mv, *m = &mv;
 		memcpy(&mv, b->arena.data + o->off[1], sizeof(mv)); /* unaligned */
 		st = s->ins_min;
@@ -239,19 +193,39 @@ static int write_op(struct pm_logsink *s, const struct batch *b,
 	return 0;
 }
 
-static int write_batch(struct pm_logsink *s, const struct batch *b,
+static int tag_row(struct pm_logsink *s, struct pm_logbatch *b, size_t i,
+		   struct pm_error *err);
+
+static int write_batch(struct pm_logsink *s, struct pm_logbatch *b,
 		       struct pm_error *err)
 {
-	for (size_t i = 0; i < b->nops; i++)
-		if (write_op(s, b, &b->ops[i], err))
+	size_t n = b->nops;
+	if (s->tags)
+		for (size_t i = 0; i < n; i++)
+			if (b->ops[i].kind == PM_LOGOP_ROW && tag_row(s, b, i, err))
+				return err->code;
+	/* the few per-file ops one by one, then each table in one statement */
+	for (size_t i = 0; i < b->nops; i++) {
+		int k = b->ops[i].kind;
+		if ((k == PM_LOGOP_FILE || k == PM_LOGOP_FILE_END || k == PM_LOGOP_MINUTE) &&
+		    write_op(s, b, &b->ops[i], err))
 			return err->code;
+	}
+	s->view.batch = b;
+	s->view.signal_names = s->signal;
+	s->view.subject_keys = s->subj_key;
+	s->view.subject_paths = s->subj_path;
+	for (int k = 0; k < 4; k++) {
+		int rc = sqlite3_step(s->bulk[k]);
+		sqlite3_reset(s->bulk[k]);
+		if (rc != SQLITE_DONE) {
+			s->view.batch = NULL;
+			return pm_error_set(err, PM_EDB, "log tables: %s",
+					    sqlite3_errmsg(pm_store_db(s->st)));
+		}
+	}
+	s->view.batch = NULL;
 	return 0;
-}
-
-static void batch_reset(struct batch *b)
-{
-	b->nops = 0;
-	pm_buf_reset(&b->arena);
 }
 
 /* ---- the writer thread ---- */
@@ -317,7 +291,7 @@ static void wait_idle(struct pm_logsink *s)
 /* Hands the filling batch over (or writes it here) and starts a new one. */
 static int submit(struct pm_logsink *s, struct pm_error *err)
 {
-	struct batch *cur = &s->b[s->fill];
+	struct pm_logbatch *cur = &s->b[s->fill];
 	int rc;
 
 	if (!cur->nops)
@@ -326,7 +300,7 @@ static int submit(struct pm_logsink *s, struct pm_error *err)
 		rc = s->werr ? s->werr : write_batch(s, cur, &s->werr_msg);
 		if (rc && !s->werr)
 			s->werr = rc;
-		batch_reset(cur);
+		pm_logbatch_reset(cur);
 		return sticky(s, err);
 	}
 	pthread_mutex_lock(&s->mu);
@@ -336,53 +310,27 @@ static int submit(struct pm_logsink *s, struct pm_error *err)
 	pthread_cond_broadcast(&s->cv);
 	rc = s->werr;
 	pthread_mutex_unlock(&s->mu);
-	batch_reset(&s->b[s->fill]);
+	pm_logbatch_reset(&s->b[s->fill]);
 	return rc ? sticky(s, err) : 0;
 }
 
 /* ---- building ops (caller side) ---- */
 
-static struct op *new_op(struct pm_logsink *s, int kind, struct pm_error *err)
+static struct pm_logop *new_op(struct pm_logsink *s, int kind, struct pm_error *err)
 {
-	struct batch *b = &s->b[s->fill];
-	struct op *o;
-	if (b->nops == b->aops) {
-		size_t n = b->aops ? b->aops * 2 : 1024;
-		struct op *p = realloc(b->ops, n * sizeof(*p));
-		if (!p) {
-			pm_error_set(err, PM_ENOMEM, "out of memory");
-			return NULL;
-		}
-		b->ops = p;
-		b->aops = n;
-	}
-	o = &b->ops[b->nops++];
-	memset(o, 0, sizeof(*o));
-	o->kind = kind;
-	for (int k = 0; k < 4; k++)
-		o->off[k] = NONE;
-	return o;
+	return pm_logbatch_op(&s->b[s->fill], kind, err);
 }
 
-/* Copies text into the batch arena; the op keeps an offset (the arena
- * may move as it grows). */
-static int put(struct pm_logsink *s, struct op *o, int part, const char *p,
+/* Text into the filling batch (offsets: its arena may move). */
+static int put(struct pm_logsink *s, struct pm_logop *o, int part, const char *p,
 	       size_t n, struct pm_error *err)
 {
-	struct pm_buf *a = &s->b[s->fill].arena;
-	size_t at = a->len;
-	if (!p)
-		return 0;
-	if (pm_buf_add(a, p, n) || n > NONE - 1 || at > NONE - 1)
-		return pm_error_set(err, pm_buf_check(a), "log batch: line too big");
-	o->off[part] = (uint32_t)at;
-	o->len[part] = (uint32_t)n;
-	return 0;
+	return pm_logbatch_put(&s->b[s->fill], o, part, p, n, err);
 }
 
 static int full(const struct pm_logsink *s)
 {
-	const struct batch *b = &s->b[s->fill];
+	const struct pm_logbatch *b = &s->b[s->fill];
 	return b->nops >= BATCH_OPS || b->arena.len >= BATCH_BYTES;
 }
 
@@ -433,7 +381,7 @@ static int template_id(struct pm_logsink *s, const char *t, size_t n,
 {
 	uint64_t h = hash_bytes(t, n);
 	size_t j = 0;
-	struct op *o;
+	struct pm_logop *o;
 
 	if (s->dcap) {
 		for (j = h & (s->dcap - 1); s->dict[j].hash; j = (j + 1) & (s->dcap - 1)) {
@@ -446,7 +394,7 @@ static int template_id(struct pm_logsink *s, const char *t, size_t n,
 		}
 	}
 	*id = s->next_tmpl++;
-	if (!(o = new_op(s, OP_TEMPLATE, err)))
+	if (!(o = new_op(s, PM_LOGOP_TEMPLATE, err)))
 		return err->code;
 	o->a = *id;
 	if (put(s, o, 0, t, n, err))
@@ -485,10 +433,10 @@ static int minutes_flush(struct pm_logsink *s, struct pm_error *err)
 	char text[PM_TIME_LEN];
 	for (size_t i = 0; i < MINUTES_MAX && s->nmin; i++) {
 		struct minute *m = &s->min[i];
-		struct op *o;
+		struct pm_logop *o;
 		if (m->key == INT64_MIN)
 			continue;
-		if (!(o = new_op(s, OP_MINUTE, err)))
+		if (!(o = new_op(s, PM_LOGOP_MINUTE, err)))
 			return err->code;
 		o->a = s->file;
 		pm_time_format(m->key * 60, text);
@@ -548,39 +496,48 @@ static void on_hit(void *arg, int id)
 	}
 }
 
-static int tag_line(struct pm_logsink *s, const struct pm_logline *l,
-		    const struct op *row, int64_t id, struct pm_error *err)
+/*
+ * Signals and subjects of the row at ops[i], appended to the batch as
+ * it is written: the writer thread does this, the parsing thread has the
+ * heavier share already.  Tags come out in row order, as the rules'
+ * pass would make them.
+ */
+static int tag_row(struct pm_logsink *s, struct pm_logbatch *b, size_t i,
+		   struct pm_error *err)
 {
+	const struct pm_logop row = b->ops[i];  /* ops may move as tags are added */
+	const char *msg = b->arena.data + row.off[T_MSG];
+	const char *fields = row.off[T_FIELDS] == PM_LOGOP_NONE ? NULL
+			     : b->arena.data + row.off[T_FIELDS];
+	size_t flen = row.len[T_FIELDS];
+	const char *level = row.level;
 	uint32_t st;
-	struct op *o;
-	int rc = 0;
+	struct pm_logop *o;
 
 	s->nhits = 0;
-	st = pm_multimatch_feed(&s->mm, PM_MULTIMATCH_START, l->msg ? l->msg : "",
-				l->msg ? l->msg_len : 0, on_hit, s);
+	st = pm_multimatch_feed(&s->mm, PM_MULTIMATCH_START, msg, row.len[T_MSG],
+				on_hit, s);
 	/* as the rules' LIKE sees message || ' ' || fields */
 	st = pm_multimatch_feed(&s->mm, st, " ", 1, on_hit, s);
-	if (l->fields)
-		pm_multimatch_feed(&s->mm, st, l->fields, l->fields_len, on_hit, s);
-	for (int i = 0; i < s->nhits; i++) {
-		s->seen[s->hits[i]] = 0;
-		if (!rc && (o = new_op(s, OP_SIGNAL, err))) {
-			o->a = id;
-			o->b = s->hits[i];
-		} else if (!rc) {
-			rc = err->code;
-		}
+	if (fields)
+		pm_multimatch_feed(&s->mm, st, fields, flen, on_hit, s);
+	for (int h = 0; h < s->nhits; h++)
+		s->seen[s->hits[h]] = 0;
+	for (int h = 0; h < s->nhits; h++) {
+		if (!(o = pm_logbatch_op(b, PM_LOGOP_SIGNAL, err)))
+			return err->code;
+		o->a = row.a;
+		o->b = s->hits[h];
 	}
-	if (rc || !l->fields || !l->level ||
-	    (strcmp(l->level, "error") && strcmp(l->level, "fatal") &&
-	     strcmp(l->level, "warning")))
-		return rc;
+	if (!fields || !level || (strcmp(level, "error") && strcmp(level, "fatal") &&
+				  strcmp(level, "warning")))
+		return 0;
 	for (size_t k = 0; k < s->nsubj; k++) {
 		/* without escapes a key is in the text as "key": skip the SQL
 		 * for lines that cannot have it */
-		if (!memchr(l->fields, '\\', l->fields_len)) {
+		if (!memchr(fields, '\\', flen)) {
 			size_t kl = strlen(s->subj_key[k]);
-			const char *p = l->fields, *end = l->fields + l->fields_len;
+			const char *p = fields, *end = fields + flen;
 			int found = 0;
 			while (!found && (p = memchr(p, '"', (size_t)(end - p))) &&
 			       (size_t)(end - p) >= kl + 2) {
@@ -590,13 +547,12 @@ static int tag_line(struct pm_logsink *s, const struct pm_logline *l,
 			if (!found)
 				continue;
 		}
-		if (!(o = new_op(s, OP_SUBJECT, err)))
+		if (!(o = pm_logbatch_op(b, PM_LOGOP_SUBJECT, err)))
 			return err->code;
-		o->a = id;
+		o->a = row.a;
 		o->b = (int64_t)k;
-		/* row may have moved with the ops array: copy by value */
-		o->off[T_FIELDS] = row->off[T_FIELDS];
-		o->len[T_FIELDS] = row->len[T_FIELDS];
+		o->off[T_FIELDS] = row.off[T_FIELDS];
+		o->len[T_FIELDS] = flen;
 	}
 	return 0;
 }
@@ -675,8 +631,8 @@ int pm_logsink_new(struct pm_logsink **out, struct pm_store *st, int threaded,
 	for (size_t i = 0; i < MINUTES_MAX; i++)
 		s->min[i].key = INT64_MIN;
 	pm_multimatch_init(&s->mm);
-	pm_buf_init(&s->b[0].arena, ARENA_MAX);
-	pm_buf_init(&s->b[1].arena, ARENA_MAX);
+	pm_logbatch_init(&s->b[0], ARENA_MAX);
+	pm_logbatch_init(&s->b[1], ARENA_MAX);
 	pm_buf_init(&s->dtext, DICT_MAX_TEXT);
 	pm_error_init(&s->werr_msg);
 	s->pending = -1;
@@ -703,10 +659,10 @@ int pm_logsink_file_begin(struct pm_logsink *s, const char *path,
 			  const char *ns, const char *pod, const char *container,
 			  int previous, struct pm_error *err)
 {
-	struct op *o;
+	struct pm_logop *o;
 	if (s->file >= 0 && pm_logsink_file_end(s, err))
 		return err->code;
-	if (!(o = new_op(s, OP_FILE, err)))
+	if (!(o = new_op(s, PM_LOGOP_FILE, err)))
 		return err->code;
 	s->file = s->next_file++;
 	s->first_row = s->next_row;
@@ -725,13 +681,13 @@ int pm_logsink_line(struct pm_logsink *s, const struct pm_logline *l,
 		    struct pm_error *err)
 {
 	int64_t id = s->next_row, tmpl;
-	struct op *o, row;
+	struct pm_logop *o;
 
 	if (s->file < 0)
 		return pm_error_set(err, PM_EUSAGE, "log line outside a file");
 	if (template_id(s, l->tmpl, l->tmpl_len, &tmpl, err))
 		return err->code;
-	if (!(o = new_op(s, OP_ROW, err)))
+	if (!(o = new_op(s, PM_LOGOP_ROW, err)))
 		return err->code;
 	o->a = id;
 	o->b = s->file;
@@ -754,22 +710,19 @@ int pm_logsink_line(struct pm_logsink *s, const struct pm_logline *l,
 	    put(s, o, T_MSG, l->msg ? l->msg : "", l->msg ? l->msg_len : 0, err) ||
 	    put(s, o, T_FIELDS, l->fields, l->fields_len, err))
 		return err->code;
-	row = *o;
 	s->next_row++;
 	s->nlines++;
 	if (l->has_time && minute_count(s, l, id, err))
-		return err->code;
-	if (s->tags && tag_line(s, l, &row, id, err))
 		return err->code;
 	return full(s) ? submit(s, err) : sticky(s, err);
 }
 
 int pm_logsink_file_end(struct pm_logsink *s, struct pm_error *err)
 {
-	struct op *o;
+	struct pm_logop *o;
 	if (s->file < 0)
 		return 0;
-	if (minutes_flush(s, err) || !(o = new_op(s, OP_FILE_END, err)))
+	if (minutes_flush(s, err) || !(o = new_op(s, PM_LOGOP_FILE_END, err)))
 		return err->code;
 	o->a = s->file;
 	o->b = s->first_row;
@@ -812,14 +765,13 @@ void pm_logsink_free(struct pm_logsink *s)
 	stop_writer(s);
 	sqlite3_finalize(s->ins_file);
 	sqlite3_finalize(s->upd_file);
-	sqlite3_finalize(s->ins_row);
-	sqlite3_finalize(s->ins_tmpl);
-	sqlite3_finalize(s->ins_sig);
-	sqlite3_finalize(s->ins_subj);
 	sqlite3_finalize(s->ins_min);
+	for (int k = 0; k < 4; k++)
+		sqlite3_finalize(s->bulk[k]);
+	if (s->vtab_name[0])
+		pm_logbatch_unregister(pm_store_db(s->st), s->vtab_name);
 	for (int k = 0; k < 2; k++) {
-		free(s->b[k].ops);
-		pm_buf_release(&s->b[k].arena);
+		pm_logbatch_release(&s->b[k]);
 	}
 	for (size_t i = 0; i < s->nsignal; i++)
 		free(s->signal[i]);

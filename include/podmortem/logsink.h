@@ -5,10 +5,10 @@
  * log_templates (each distinct template stored once), log_minutes, and
  * the load-time filling of log_signals and log_subjects.  The log parser
  * hands it one line at a time; the sink copies lines into a batch and
- * writes full batches, on a writer thread of its own when asked, so
- * parsing the next lines and writing SQLite run on two cores.  Ids are
- * given here, in input order, so the store is the same with or without
- * the thread.
+ * hands full batches to a writer thread of its own when asked (tagging
+ * and SQLite), so parsing the next lines and writing run on two cores.
+ * Ids are given here, in input order, so the store is the same with or
+ * without the thread.
  *
  * Only the sink writes the log tables while it is open; the caller's own
  * statements may run meanwhile (SQLite serialises the connection).
