@@ -770,9 +770,8 @@ void pm_logsink_free(struct pm_logsink *s)
 		sqlite3_finalize(s->bulk[k]);
 	if (s->vtab_name[0])
 		pm_logbatch_unregister(pm_store_db(s->st), s->vtab_name);
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 2; k++)
 		pm_logbatch_release(&s->b[k]);
-	}
 	for (size_t i = 0; i < s->nsignal; i++)
 		free(s->signal[i]);
 	for (size_t i = 0; i < s->nsubj; i++) {
