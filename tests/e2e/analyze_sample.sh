@@ -9,6 +9,7 @@ set +e
 "$PM" analyze "$T/sample.tar.gz" -o "$T/out" >"$T/stdout" 2>"$T/stderr"; rc=$?
 "$PM" analyze "$T/sample.tar.gz" -o "$T/out2" --fail-on never >/dev/null 2>&1; rc2=$?
 "$PM" analyze "$T/sample.tar.gz" -o "$T/out3" --json >"$T/json" 2>/dev/null; rc3=$?
+"$PM" analyze "$T/sample.tar.gz" -o "$T/out4" --threads 1 >/dev/null 2>&1
 set -e
 check "exit 1 with findings at or above error" [ "$rc" = 1 ]
 check "exit 0 with --fail-on never" [ "$rc2" = 0 ]
@@ -28,6 +29,9 @@ check "verdict and worst finding are one line each" has "$F" "d['summary']['wors
 check "--json prints the same document" cmp -s "$T/json" "$T/out3/findings.json"
 check "findings.json identical across runs" cmp -s "$F" "$T/out2/findings.json"
 check "report.md identical across runs" cmp -s "$T/out/report.md" "$T/out2/report.md"
+check "--threads 1 gives the same bundle.db" cmp -s "$T/out/bundle.db" "$T/out4/bundle.db"
+check "log lines read through the view" [ "$(sqlite3 "$T/out/bundle.db" "select count(*) from log_lines where pod is not null and path like 'logs/%'")" -gt 0 ]
+check "log lines counted per file" [ "$(sqlite3 "$T/out/bundle.db" "select sum(lines) from log_files")" = "$(sqlite3 "$T/out/bundle.db" "select count(*) from log_rows")" ]
 check "findings table in the db" [ "$(sqlite3 "$T/out/bundle.db" "select count(*) from findings")" = "$(py "$F" "len(d['findings'])")" ]
 check "schema version set" [ "$(sqlite3 "$T/out/bundle.db" "pragma user_version")" = 2 ]
 finish
