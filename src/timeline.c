@@ -153,6 +153,75 @@ static void tb_add(struct pm_buf *tb, const char *s)
 	pm_buf_add(tb, s, n);
 }
 
+/* The item a row makes, once its title is complete in tb. */
+static int add_titled(struct tl *tl, int group, const char *lane, int64_t t0,
+		      int64_t t1, long count, int colour, struct pm_buf *tb)
+{
+	if (pm_buf_check(tb))
+		return PM_ENOMEM;
+	return add_item(tl, group, lane, t0, t1, count, colour, pm_buf_cstr(tb));
+}
+
+/* One row of a reader's query; tb is a fresh, bounded title buffer. */
+typedef int (*row_fn)(struct tl *tl, sqlite3_stmt *s, struct pm_buf *tb,
+		      const void *arg);
+
+/* Each row of sql to fn.  A query that cannot be prepared (its table is
+ * absent: no Velero, no logs) draws nothing. */
+static int each_row(struct tl *tl, sqlite3 *db, const char *sql, row_fn fn,
+		    const void *arg)
+{
+	sqlite3_stmt *s;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+		struct pm_buf tb = PM_BUF_INIT(TITLE_MAX + 8);
+		rc = fn(tl, s, &tb, arg);
+		pm_buf_release(&tb);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int velero_row(struct tl *tl, sqlite3_stmt *s, struct pm_buf *tb,
+		      const void *arg)
+{
+	struct pm_buf lane = PM_BUF_INIT(1024);
+	const char *phase = col(s, 3);
+	int64_t now = *(const int64_t *)arg;
+	int64_t t0 = parse_t(sqlite3_column_text(s, 4));
+	int64_t t1 = parse_t(sqlite3_column_text(s, 5));
+	int colour = phase_colour(phase), rc;
+
+	if (t0 == INT64_MIN)
+		t0 = parse_t(sqlite3_column_text(s, 6));
+	if (t1 == INT64_MIN && colour == C_RUN && now)
+		t1 = now;  /* still running when collected */
+	pm_buf_addf(&lane, "%s %s/%s", col(s, 0), col(s, 1), col(s, 2));
+	tb_add(tb, pm_buf_cstr(&lane));
+	tb_add(tb, ": ");
+	tb_add(tb, *phase ? phase : "no phase");
+	tb_add(tb, "\nstarted ");
+	tb_add(tb, *col(s, 4) ? col(s, 4) : "?");
+	tb_add(tb, ", completed ");
+	tb_add(tb, *col(s, 5) ? col(s, 5) : "-");
+	if (*col(s, 8) || *col(s, 9)) {
+		tb_add(tb, "\nerrors ");
+		tb_add(tb, *col(s, 8) ? col(s, 8) : "0");
+		tb_add(tb, ", warnings ");
+		tb_add(tb, *col(s, 9) ? col(s, 9) : "0");
+	}
+	if (*col(s, 7)) {
+		tb_add(tb, "\n");
+		tb_add(tb, col(s, 7));
+	}
+	rc = pm_buf_check(&lane) ? PM_ENOMEM
+		: add_titled(tl, G_VELERO, pm_buf_cstr(&lane), t0, t1, 1, colour, tb);
+	pm_buf_release(&lane);
+	return rc;
+}
+
 static int read_velero(struct tl *tl, sqlite3 *db, int64_t now)
 {
 	static const char *const sql[] = {
@@ -164,180 +233,105 @@ static int read_velero(struct tl *tl, sqlite3 *db, int64_t now)
 		" ORDER BY coalesce(started_at, created), namespace, name",
 	};
 	int rc = 0;
-	for (int q = 0; q < 2 && !rc; q++) {
-		sqlite3_stmt *s;
-		if (sqlite3_prepare_v2(db, sql[q], -1, &s, NULL) != SQLITE_OK)
-			continue;  /* table absent: nothing to draw */
-		while (!rc && sqlite3_step(s) == SQLITE_ROW) {
-			struct pm_buf lane = PM_BUF_INIT(1024), tb = PM_BUF_INIT(TITLE_MAX + 8);
-			const char *phase = col(s, 3);
-			int64_t t0 = parse_t(sqlite3_column_text(s, 4));
-			int64_t t1 = parse_t(sqlite3_column_text(s, 5));
-			int colour = phase_colour(phase);
-			if (t0 == INT64_MIN)
-				t0 = parse_t(sqlite3_column_text(s, 6));
-			if (t1 == INT64_MIN && colour == C_RUN && now)
-				t1 = now;  /* still running when collected */
-			pm_buf_addf(&lane, "%s %s/%s", col(s, 0), col(s, 1), col(s, 2));
-			tb_add(&tb, pm_buf_cstr(&lane));
-			tb_add(&tb, ": ");
-			tb_add(&tb, *phase ? phase : "no phase");
-			tb_add(&tb, "\nstarted ");
-			tb_add(&tb, *col(s, 4) ? col(s, 4) : "?");
-			tb_add(&tb, ", completed ");
-			tb_add(&tb, *col(s, 5) ? col(s, 5) : "-");
-			if (*col(s, 8) || *col(s, 9)) {
-				tb_add(&tb, "\nerrors ");
-				tb_add(&tb, *col(s, 8) ? col(s, 8) : "0");
-				tb_add(&tb, ", warnings ");
-				tb_add(&tb, *col(s, 9) ? col(s, 9) : "0");
-			}
-			if (*col(s, 7)) {
-				tb_add(&tb, "\n");
-				tb_add(&tb, col(s, 7));
-			}
-			if (pm_buf_check(&lane) || pm_buf_check(&tb))
-				rc = PM_ENOMEM;
-			else
-				rc = add_item(tl, G_VELERO, pm_buf_cstr(&lane), t0, t1, 1,
-					      colour, pm_buf_cstr(&tb));
-			pm_buf_release(&lane);
-			pm_buf_release(&tb);
-		}
-		sqlite3_finalize(s);
-	}
+	for (int q = 0; q < 2 && !rc; q++)
+		rc = each_row(tl, db, sql[q], velero_row, &now);
 	return rc;
 }
 
-static int read_events(struct tl *tl, sqlite3 *db)
+static int event_row(struct tl *tl, sqlite3_stmt *s, struct pm_buf *tb,
+		     const void *arg)
 {
-	static const char sql[] =
-		"SELECT coalesce(reason,'(no reason)'), kind, object_namespace, name,"
-		" count, first_time, last_time, message FROM events"
-		" WHERE type='Warning'"
-		" ORDER BY reason, first_time, last_time, kind, object_namespace, name, event"
-		" LIMIT 20000";
-	sqlite3_stmt *s;
-	int rc = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
-		struct pm_buf tb = PM_BUF_INIT(TITLE_MAX + 8);
-		long count = (long)sqlite3_column_int64(s, 4);
-		char num[32];
-		snprintf(num, sizeof(num), " \xC3\x97%ld: ", count < 1 ? 1 : count);
-		tb_add(&tb, col(s, 0));
-		tb_add(&tb, num);
-		tb_add(&tb, col(s, 1));
-		tb_add(&tb, " ");
-		if (*col(s, 2)) {
-			tb_add(&tb, col(s, 2));
-			tb_add(&tb, "/");
-		}
-		tb_add(&tb, col(s, 3));
-		tb_add(&tb, "\n");
-		tb_add(&tb, col(s, 5));
-		tb_add(&tb, " \xE2\x80\x93 ");
-		tb_add(&tb, col(s, 6));
-		tb_add(&tb, "\n");
-		tb_add(&tb, col(s, 7));
-		if (pm_buf_check(&tb))
-			rc = PM_ENOMEM;
-		else
-			rc = add_item(tl, G_EVENTS, col(s, 0),
-				      parse_t(sqlite3_column_text(s, 5)),
-				      parse_t(sqlite3_column_text(s, 6)), count,
-				      C_WARN, pm_buf_cstr(&tb));
-		pm_buf_release(&tb);
+	long count = (long)sqlite3_column_int64(s, 4);
+	char num[32];
+	(void)arg;
+	snprintf(num, sizeof(num), " \xC3\x97%ld: ", count < 1 ? 1 : count);
+	tb_add(tb, col(s, 0));
+	tb_add(tb, num);
+	tb_add(tb, col(s, 1));
+	tb_add(tb, " ");
+	if (*col(s, 2)) {
+		tb_add(tb, col(s, 2));
+		tb_add(tb, "/");
 	}
-	sqlite3_finalize(s);
-	return rc;
+	tb_add(tb, col(s, 3));
+	tb_add(tb, "\n");
+	tb_add(tb, col(s, 5));
+	tb_add(tb, " \xE2\x80\x93 ");
+	tb_add(tb, col(s, 6));
+	tb_add(tb, "\n");
+	tb_add(tb, col(s, 7));
+	return add_titled(tl, G_EVENTS, col(s, 0), parse_t(sqlite3_column_text(s, 5)),
+			  parse_t(sqlite3_column_text(s, 6)), count, C_WARN, tb);
 }
 
-static int read_logs(struct tl *tl, sqlite3 *db)
+static int log_row(struct tl *tl, sqlite3_stmt *s, struct pm_buf *tb,
+		   const void *arg)
 {
-	/* from the per-minute counts the load kept, not a scan of every
-	 * line; the message is that of the minute's first error line */
-	static const char sql[] =
-		"SELECT who, minute, n, first,"
-		" (SELECT message FROM log_rows WHERE id = first), fatal FROM"
-		" (SELECT coalesce(f.namespace || '/' || f.pod, f.path) AS who,"
-		"   substr(m.minute,1,16) AS minute, sum(m.errors + m.fatals) AS n,"
-		"   min(m.first_error_id) AS first, max(m.fatals > 0) AS fatal"
-		"  FROM log_minutes m JOIN log_files f ON f.id = m.file"
-		"  WHERE m.errors + m.fatals > 0"
-		"  GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 20000)";
-	sqlite3_stmt *s;
-	int rc = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
-		struct pm_buf tb = PM_BUF_INIT(TITLE_MAX + 8);
-		char stamp[PM_TIME_LEN + 8], num[64];
-		long count = (long)sqlite3_column_int64(s, 2);
-		snprintf(stamp, sizeof(stamp), "%.16s:00Z", col(s, 1));
-		snprintf(num, sizeof(num), ": %ld %s line%s in minute ", count,
-			 sqlite3_column_int(s, 5) ? "fatal/error" : "error",
-			 count == 1 ? "" : "s");
-		tb_add(&tb, col(s, 0));
-		tb_add(&tb, num);
-		tb_add(&tb, stamp);
-		tb_add(&tb, "\nfirst: ");
-		tb_add(&tb, col(s, 4));
-		if (pm_buf_check(&tb))
-			rc = PM_ENOMEM;
-		else {
-			int64_t t0 = parse_t((const unsigned char *)stamp);
-			rc = add_item(tl, G_LOGS, col(s, 0), t0,
-				      t0 == INT64_MIN ? t0 : t0 + 60, count,
-				      C_ERR, pm_buf_cstr(&tb));
-		}
-		pm_buf_release(&tb);
-	}
-	sqlite3_finalize(s);
-	return rc;
+	char stamp[PM_TIME_LEN + 8], num[64];
+	long count = (long)sqlite3_column_int64(s, 2);
+	int64_t t0;
+	(void)arg;
+	snprintf(stamp, sizeof(stamp), "%.16s:00Z", col(s, 1));
+	snprintf(num, sizeof(num), ": %ld %s line%s in minute ", count,
+		 sqlite3_column_int(s, 5) ? "fatal/error" : "error",
+		 count == 1 ? "" : "s");
+	tb_add(tb, col(s, 0));
+	tb_add(tb, num);
+	tb_add(tb, stamp);
+	tb_add(tb, "\nfirst: ");
+	tb_add(tb, col(s, 4));
+	t0 = parse_t((const unsigned char *)stamp);
+	return add_titled(tl, G_LOGS, col(s, 0), t0, t0 == INT64_MIN ? t0 : t0 + 60,
+			  count, C_ERR, tb);
 }
 
-static int read_restarts(struct tl *tl, sqlite3 *db)
+static int restart_row(struct tl *tl, sqlite3_stmt *s, struct pm_buf *tb,
+		       const void *arg)
 {
-	static const char sql[] =
-		"SELECT namespace || '/' || pod, name, restarts, last_finished_at,"
-		" last_reason, last_exit_code, started_at FROM containers"
-		" WHERE restarts > 0 ORDER BY namespace, pod, name LIMIT 20000";
-	sqlite3_stmt *s;
-	int rc = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
-		struct pm_buf tb = PM_BUF_INIT(TITLE_MAX + 8);
-		char num[64];
-		long n = (long)sqlite3_column_int64(s, 2);
-		int64_t t = parse_t(sqlite3_column_text(s, 3));
-		snprintf(num, sizeof(num), " restarted %ld time%s", n, n == 1 ? "" : "s");
-		tb_add(&tb, col(s, 0));
-		tb_add(&tb, " container ");
-		tb_add(&tb, col(s, 1));
-		tb_add(&tb, num);
-		tb_add(&tb, "\nlast terminated ");
-		tb_add(&tb, *col(s, 3) ? col(s, 3) : "?");
-		if (*col(s, 4)) {
-			tb_add(&tb, ": ");
-			tb_add(&tb, col(s, 4));
-		}
-		if (*col(s, 5)) {
-			tb_add(&tb, ", exit code ");
-			tb_add(&tb, col(s, 5));
-		}
-		if (pm_buf_check(&tb))
-			rc = PM_ENOMEM;
-		else
-			rc = add_item(tl, G_RESTARTS, col(s, 0), t, t, n, C_RESTART,
-				      pm_buf_cstr(&tb));
-		pm_buf_release(&tb);
+	char num[64];
+	long n = (long)sqlite3_column_int64(s, 2);
+	int64_t t = parse_t(sqlite3_column_text(s, 3));
+	(void)arg;
+	snprintf(num, sizeof(num), " restarted %ld time%s", n, n == 1 ? "" : "s");
+	tb_add(tb, col(s, 0));
+	tb_add(tb, " container ");
+	tb_add(tb, col(s, 1));
+	tb_add(tb, num);
+	tb_add(tb, "\nlast terminated ");
+	tb_add(tb, *col(s, 3) ? col(s, 3) : "?");
+	if (*col(s, 4)) {
+		tb_add(tb, ": ");
+		tb_add(tb, col(s, 4));
 	}
-	sqlite3_finalize(s);
-	return rc;
+	if (*col(s, 5)) {
+		tb_add(tb, ", exit code ");
+		tb_add(tb, col(s, 5));
+	}
+	return add_titled(tl, G_RESTARTS, col(s, 0), t, t, n, C_RESTART, tb);
 }
+
+/* warning events by reason; log errors per pod and minute (from the
+ * per-minute counts the load kept, not a scan of every line; the
+ * message is the minute's first error line); container restarts */
+static const char events_sql[] =
+	"SELECT coalesce(reason,'(no reason)'), kind, object_namespace, name,"
+	" count, first_time, last_time, message FROM events"
+	" WHERE type='Warning'"
+	" ORDER BY reason, first_time, last_time, kind, object_namespace, name, event"
+	" LIMIT 20000";
+static const char logs_sql[] =
+	"SELECT who, minute, n, first,"
+	" (SELECT message FROM log_rows WHERE id = first), fatal FROM"
+	" (SELECT coalesce(f.namespace || '/' || f.pod, f.path) AS who,"
+	"   substr(m.minute,1,16) AS minute, sum(m.errors + m.fatals) AS n,"
+	"   min(m.first_error_id) AS first, max(m.fatals > 0) AS fatal"
+	"  FROM log_minutes m JOIN log_files f ON f.id = m.file"
+	"  WHERE m.errors + m.fatals > 0"
+	"  GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 20000)";
+static const char restarts_sql[] =
+	"SELECT namespace || '/' || pod, name, restarts, last_finished_at,"
+	" last_reason, last_exit_code, started_at FROM containers"
+	" WHERE restarts > 0 ORDER BY namespace, pod, name LIMIT 20000";
 
 static int lane_cmp(const void *pa, const void *pb)
 {
@@ -519,8 +513,10 @@ int pm_timeline_svg(struct pm_store *st, int64_t now, const char *lang,
 	if (!stats)
 		stats = &dummy;
 	memset(stats, 0, sizeof(*stats));
-	if ((rc = read_velero(&tl, db, now)) || (rc = read_events(&tl, db)) ||
-	    (rc = read_logs(&tl, db)) || (rc = read_restarts(&tl, db))) {
+	if ((rc = read_velero(&tl, db, now)) ||
+	    (rc = each_row(&tl, db, events_sql, event_row, NULL)) ||
+	    (rc = each_row(&tl, db, logs_sql, log_row, NULL)) ||
+	    (rc = each_row(&tl, db, restarts_sql, restart_row, NULL))) {
 		tl_free(&tl, NULL);
 		return pm_error_set(err, rc, "timeline: out of memory");
 	}
