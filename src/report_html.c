@@ -486,11 +486,12 @@ static int64_t int_query(sqlite3_stmt *s, int64_t a, int64_t dflt)
  * over ids finds it without an index over every line.  (Joined CRI
  * partials may step back a little; the window read after it covers that.)
  */
-static int64_t ctx_log_seek(sqlite3 *db, int64_t lo, int64_t hi, long want)
+static int64_t ctx_log_seek(struct pm_store *st, int64_t lo, int64_t hi, long want)
 {
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(db, "SELECT line FROM log_rows WHERE id = ?1", -1,
-			       &q, NULL) != SQLITE_OK)
+	static const char sql[] = "SELECT line FROM log_rows WHERE id = ?1";
+	struct pm_error e;
+	sqlite3_stmt *q = pm_store_stmt(st, sql, &e);
+	if (!q)
 		return lo;
 	while (lo < hi) {
 		int64_t mid = lo + (hi - lo) / 2;
@@ -499,11 +500,10 @@ static int64_t ctx_log_seek(sqlite3 *db, int64_t lo, int64_t hi, long want)
 		else
 			hi = mid;
 	}
-	sqlite3_finalize(q);
 	return lo;
 }
 
-static int ctx_log(sqlite3 *db, const char *path, long line, json_t *lines)
+static int ctx_log(struct pm_store *st, const char *path, long line, json_t *lines)
 {
 	static const char fsql[] =
 		"SELECT first_id, last_id FROM log_files WHERE path = ?1"
@@ -513,20 +513,21 @@ static int ctx_log(sqlite3 *db, const char *path, long line, json_t *lines)
 		" WHERE id BETWEEN max(?1 - 16, ?3) AND min(?1 + 64, ?4)"
 		" AND line BETWEEN ?2-3 AND ?2+3 ORDER BY line, id LIMIT 7";
 	sqlite3_stmt *s;
+	struct pm_error e;
 	int64_t first, last, at;
 
-	if (sqlite3_prepare_v2(db, fsql, -1, &s, NULL) != SQLITE_OK)
+	if (!(s = pm_store_stmt(st, fsql, &e)))
 		return 0;
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+		sqlite3_reset(s);
 		return 0;
 	}
 	first = sqlite3_column_int64(s, 0);
 	last = sqlite3_column_int64(s, 1);
-	sqlite3_finalize(s);
-	at = ctx_log_seek(db, first, last, line);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+	sqlite3_reset(s);
+	at = ctx_log_seek(st, first, last, line);
+	if (!(s = pm_store_stmt(st, sql, &e)))
 		return 0;
 	sqlite3_bind_int64(s, 1, at);
 	sqlite3_bind_int64(s, 2, line);
@@ -555,7 +556,7 @@ static int ctx_log(sqlite3 *db, const char *path, long line, json_t *lines)
 			 sqlite3_column_int64(s, 0) == line);
 		pm_buf_release(&t);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return json_array_size(lines) > 0;
 }
 
@@ -568,7 +569,7 @@ static void trim_object(json_t *o)
 			"kubectl.kubernetes.io/last-applied-configuration");
 }
 
-static int ctx_object(sqlite3 *db, const char *path, long line, json_t *finding,
+static int ctx_object(struct pm_store *st, const char *path, long line, json_t *finding,
 		      json_t *lines, long *more)
 {
 	static const char by_line[] =
@@ -578,22 +579,21 @@ static int ctx_object(sqlite3 *db, const char *path, long line, json_t *finding,
 		"SELECT object FROM objects WHERE source=?1 AND kind IS ?2"
 		" AND coalesce(namespace,'')=?3 AND name IS ?4 ORDER BY id LIMIT 1";
 	json_t *res = json_object_get(finding, "resource"), *o;
+	struct pm_error err;
 	sqlite3_stmt *s;
 	const char *text;
 	char *dump;
 	long n = 0;
 	int found = 0;
 
-	if (sqlite3_prepare_v2(db, line > 0 ? by_line : by_name, -1, &s, NULL) != SQLITE_OK)
+	if (!(s = pm_store_stmt(st, line > 0 ? by_line : by_name, &err)))
 		return 0;
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	if (line > 0)
 		sqlite3_bind_int64(s, 2, line);
 	else {
-		if (!json_is_string(json_object_get(res, "name"))) {
-			sqlite3_finalize(s);
+		if (!json_is_string(json_object_get(res, "name")))
 			return 0;
-		}
 		sqlite3_bind_text(s, 2, js(res, "kind"), -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 3, js(res, "namespace"), -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 4, js(res, "name"), -1, SQLITE_STATIC);
@@ -619,17 +619,18 @@ static int ctx_object(sqlite3 *db, const char *path, long line, json_t *finding,
 		free(dump);
 		found = 1;
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return found;
 }
 
-static int ctx_gap(sqlite3 *db, const char *path, long line, json_t *lines)
+static int ctx_gap(struct pm_store *st, const char *path, long line, json_t *lines)
 {
 	static const char sql[] =
 		"SELECT line, category, reason FROM gaps WHERE path=?1"
 		" AND (?2 = 0 OR line IS NULL OR line=?2) ORDER BY line, id LIMIT 7";
+	struct pm_error e;
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+	if (!(s = pm_store_stmt(st, sql, &e)))
 		return 0;
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, line);
@@ -643,17 +644,18 @@ static int ctx_gap(sqlite3 *db, const char *path, long line, json_t *lines)
 		ctx_line(lines, (long)sqlite3_column_int64(s, 0), pm_buf_cstr(&t), 1);
 		pm_buf_release(&t);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return json_array_size(lines) > 0;
 }
 
-static int ctx_text(sqlite3 *db, const char *path, long line, json_t *lines)
+static int ctx_text(struct pm_store *st, const char *path, long line, json_t *lines)
 {
 	static const char sql[] = "SELECT content FROM texts WHERE path=?1 LIMIT 1";
+	struct pm_error err;
 	sqlite3_stmt *s;
 	const char *c;
 	long n = 1;
-	if (line <= 0 || sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+	if (line <= 0 || !(s = pm_store_stmt(st, sql, &err)))
 		return 0;
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW && (c = (const char *)sqlite3_column_text(s, 0))) {
@@ -670,7 +672,7 @@ static int ctx_text(sqlite3 *db, const char *path, long line, json_t *lines)
 			l = e + 1;
 		}
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return json_array_size(lines) > 0;
 }
 
@@ -678,14 +680,15 @@ int pm_report_source_context(const struct pm_analysis *a, json_t *finding,
 			     json_t **out)
 {
 	const char *src = json_string_value(json_object_get(finding, "source"));
-	sqlite3 *db = pm_store_db(a->store);
+	/* the store's cached statements: this runs for every finding, twice */
+	struct pm_store *st = a->store;
 	const char *colon, *what = NULL;
 	char path[1024];
 	long line = 0, more = 0;
 	json_t *lines;
 
 	*out = NULL;
-	if (!src || !*src || !db)
+	if (!src || !*src || !st)
 		return 0;
 	colon = strrchr(src, ':');
 	if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1) &&
@@ -697,13 +700,13 @@ int pm_report_source_context(const struct pm_analysis *a, json_t *finding,
 	}
 	if (!(lines = json_array()))
 		return PM_ENOMEM;
-	if (line > 0 && ctx_log(db, path, line, lines))
+	if (line > 0 && ctx_log(st, path, line, lines))
 		what = "log";
-	else if (ctx_object(db, path, line, finding, lines, &more))
+	else if (ctx_object(st, path, line, finding, lines, &more))
 		what = "object";
-	else if (ctx_text(db, path, line, lines))
+	else if (ctx_text(st, path, line, lines))
 		what = "text";
-	else if (ctx_gap(db, path, line, lines))
+	else if (ctx_gap(st, path, line, lines))
 		what = "gap";
 	if (!what) {
 		json_decref(lines);
