@@ -62,8 +62,11 @@ struct pm_logsink {
 	struct pm_multimatch mm;
 	char **signal, **subj_key, **subj_path;
 	size_t nsignal, nsubj;
-	unsigned char *seen;
-	int *hits, nhits;
+	struct scratch {        /* per tagging thread: [0] writer, [1] caller */
+		unsigned char *seen;
+		int *hits, nhits;
+	} scr[2];
+	size_t tag_from[2], tag_to[2];  /* per batch: rows the writer tags */
 	/* per-minute counts of the current file */
 	struct minute *min;
 	size_t nmin;
@@ -193,16 +196,17 @@ static int write_op(struct pm_logsink *s, const struct pm_logbatch *b,
 	return 0;
 }
 
-static int tag_row(struct pm_logsink *s, struct pm_logbatch *b, size_t i,
-		   struct pm_error *err);
+static int tag_row(struct pm_logsink *s, struct scratch *c,
+		   struct pm_logbatch *b, size_t i, struct pm_error *err);
 
 static int write_batch(struct pm_logsink *s, struct pm_logbatch *b,
 		       struct pm_error *err)
 {
-	size_t n = b->nops;
+	size_t bi = (size_t)(b - s->b);
 	if (s->tags)
-		for (size_t i = 0; i < n; i++)
-			if (b->ops[i].kind == PM_LOGOP_ROW && tag_row(s, b, i, err))
+		for (size_t i = s->tag_from[bi]; i < s->tag_to[bi]; i++)
+			if (b->ops[i].kind == PM_LOGOP_ROW &&
+			    tag_row(s, &s->scr[0], b, i, err))
 				return err->code;
 	/* the few per-file ops one by one, then each table in one statement */
 	for (size_t i = 0; i < b->nops; i++) {
@@ -294,9 +298,13 @@ static int submit(struct pm_logsink *s, struct pm_error *err)
 	struct pm_logbatch *cur = &s->b[s->fill];
 	int rc;
 
+	size_t next = 0, n = cur->nops;
+
 	if (!cur->nops)
 		return sticky(s, err);
 	if (!s->threaded) {
+		s->tag_from[s->fill] = 0;
+		s->tag_to[s->fill] = n;
 		rc = s->werr ? s->werr : write_batch(s, cur, &s->werr_msg);
 		if (rc && !s->werr)
 			s->werr = rc;
@@ -304,7 +312,25 @@ static int submit(struct pm_logsink *s, struct pm_error *err)
 		return sticky(s, err);
 	}
 	pthread_mutex_lock(&s->mu);
+	/* while the writer is still at the last batch, tag this one's rows
+	 * here: whichever thread has time does the matching */
+	while ((s->pending >= 0 || s->busy) && s->tags && next < n && !s->werr) {
+		size_t stop = next + 64 < n ? next + 64 : n;
+		struct pm_error terr;
+		pthread_mutex_unlock(&s->mu);
+		for (rc = 0; next < stop && !rc; next++)
+			if (cur->ops[next].kind == PM_LOGOP_ROW)
+				rc = tag_row(s, &s->scr[1], cur, next, &terr);
+		pthread_mutex_lock(&s->mu);
+		if (rc && !s->werr) {
+			s->werr_msg = terr;
+			s->werr = rc;
+			atomic_store_explicit(&s->failed, 1, memory_order_release);
+		}
+	}
 	wait_idle(s);
+	s->tag_from[s->fill] = next;
+	s->tag_to[s->fill] = n;
 	s->pending = s->fill;
 	s->fill ^= 1;
 	pthread_cond_broadcast(&s->cv);
@@ -489,21 +515,21 @@ static int minute_count(struct pm_logsink *s, const struct pm_logline *l,
 
 static void on_hit(void *arg, int id)
 {
-	struct pm_logsink *s = arg;
-	if (!s->seen[id]) {
-		s->seen[id] = 1;
-		s->hits[s->nhits++] = id;
+	struct scratch *c = arg;
+	if (!c->seen[id]) {
+		c->seen[id] = 1;
+		c->hits[c->nhits++] = id;
 	}
 }
 
 /*
- * Signals and subjects of the row at ops[i], appended to the batch as
- * it is written: the writer thread does this, the parsing thread has the
- * heavier share already.  Tags come out in row order, as the rules'
- * pass would make them.
+ * Signals and subjects of the row at ops[i], appended to the batch.  The
+ * caller's thread tags the first rows of a full batch while it waits for
+ * the writer, the writer the rest: either way tags come out in row
+ * order, as the rules' pass would make them.
  */
-static int tag_row(struct pm_logsink *s, struct pm_logbatch *b, size_t i,
-		   struct pm_error *err)
+static int tag_row(struct pm_logsink *s, struct scratch *c,
+		   struct pm_logbatch *b, size_t i, struct pm_error *err)
 {
 	const struct pm_logop row = b->ops[i];  /* ops may move as tags are added */
 	const char *msg = b->arena.data + row.off[T_MSG];
@@ -514,20 +540,20 @@ static int tag_row(struct pm_logsink *s, struct pm_logbatch *b, size_t i,
 	uint32_t st;
 	struct pm_logop *o;
 
-	s->nhits = 0;
+	c->nhits = 0;
 	st = pm_multimatch_feed(&s->mm, PM_MULTIMATCH_START, msg, row.len[T_MSG],
-				on_hit, s);
+				on_hit, c);
 	/* as the rules' LIKE sees message || ' ' || fields */
-	st = pm_multimatch_feed(&s->mm, st, " ", 1, on_hit, s);
+	st = pm_multimatch_feed(&s->mm, st, " ", 1, on_hit, c);
 	if (fields)
-		pm_multimatch_feed(&s->mm, st, fields, flen, on_hit, s);
-	for (int h = 0; h < s->nhits; h++)
-		s->seen[s->hits[h]] = 0;
-	for (int h = 0; h < s->nhits; h++) {
+		pm_multimatch_feed(&s->mm, st, fields, flen, on_hit, c);
+	for (int h = 0; h < c->nhits; h++)
+		c->seen[c->hits[h]] = 0;
+	for (int h = 0; h < c->nhits; h++) {
 		if (!(o = pm_logbatch_op(b, PM_LOGOP_SIGNAL, err)))
 			return err->code;
 		o->a = row.a;
-		o->b = s->hits[h];
+		o->b = c->hits[h];
 	}
 	if (!fields || !level || (strcmp(level, "error") && strcmp(level, "fatal") &&
 				  strcmp(level, "warning")))
@@ -568,9 +594,13 @@ int pm_logsink_set_signals(struct pm_logsink *s, const json_t *signals,
 	s->signal = calloc(s->nsignal + 1, sizeof(char *));
 	s->subj_key = calloc(s->nsubj + 1, sizeof(char *));
 	s->subj_path = calloc(s->nsubj + 1, sizeof(char *));
-	s->seen = calloc(s->nsignal + 1, 1);
-	s->hits = calloc(s->nsignal + 1, sizeof(int));
-	if (!s->signal || !s->subj_key || !s->subj_path || !s->seen || !s->hits)
+	for (int t = 0; t < 2; t++) {
+		s->scr[t].seen = calloc(s->nsignal + 1, 1);
+		s->scr[t].hits = calloc(s->nsignal + 1, sizeof(int));
+		if (!s->scr[t].seen || !s->scr[t].hits)
+			return pm_error_set(err, PM_ENOMEM, "out of memory");
+	}
+	if (!s->signal || !s->subj_key || !s->subj_path)
 		return pm_error_set(err, PM_ENOMEM, "out of memory");
 	json_array_foreach(signals, i, sg) {
 		const char *name = json_string_value(json_object_get(sg, "signal"));
@@ -781,8 +811,10 @@ void pm_logsink_free(struct pm_logsink *s)
 	free(s->signal);
 	free(s->subj_key);
 	free(s->subj_path);
-	free(s->seen);
-	free(s->hits);
+	for (int k = 0; k < 2; k++) {
+		free(s->scr[k].seen);
+		free(s->scr[k].hits);
+	}
 	free(s->dict);
 	free(s->min);
 	pm_buf_release(&s->dtext);
