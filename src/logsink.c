@@ -4,11 +4,12 @@
  *
  * The caller's thread, which also parses, gives ids, dedups templates
  * and counts minutes, appending "ops" (a file, a row, a template, ...) to
- * a batch (logbatch.h).  A full batch goes to the writer, which tags its
- * rows with signals and subjects (matching is the heavier half of the
- * work left here, so it goes where the other core has room) and writes
+ * a batch (logbatch.h).  A full batch goes to the writer, which writes
  * each table with one INSERT ... SELECT over the batch table; two batches
- * alternate, so one fills while the other is written.
+ * alternate, so one fills while the other is written.  Tagging rows with
+ * signals and subjects is shared: the caller tags a full batch's first
+ * rows while the writer is still busy with the last one, the writer tags
+ * the rest, so whichever core has room does the matching.
  */
 #include "podmortem/logsink.h"
 #include "podmortem/logbatch.h"

@@ -5,8 +5,9 @@
  * log_templates (each distinct template stored once), log_minutes, and
  * the load-time filling of log_signals and log_subjects.  The log parser
  * hands it one line at a time; the sink copies lines into a batch and
- * hands full batches to a writer thread of its own when asked (tagging
- * and SQLite), so parsing the next lines and writing run on two cores.
+ * hands full batches to a writer thread of its own when asked, so
+ * parsing the next lines and writing SQLite run on two cores (tagging
+ * goes to whichever has room).
  * Ids are given here, in input order, so the store is the same with or
  * without the thread.
  *
