@@ -452,8 +452,8 @@ const char pm_schema_derived_sql[] =
 "CREATE INDEX events_obj ON events(object_namespace, kind, name);\n"
 "CREATE INDEX pods_name ON pods(namespace, name);\n"
 "CREATE INDEX containers_pod ON containers(namespace, pod);\n"
-"PRAGMA analysis_limit=400;\n"
-"ANALYZE;\n";
+"-- then ANALYZE of every table but log_rows (analysis_limit=400), whose\n"
+"-- row count goes into sqlite_stat1 from its ids\n";
 
 /* ts(x): any RFC 3339 text to the store's convention, NULL otherwise. */
 static void fn_ts(sqlite3_context *ctx, int argc, sqlite3_value **argv)

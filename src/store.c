@@ -420,10 +420,47 @@ static const char lookup_indexes_sql[] =
 	"CREATE INDEX IF NOT EXISTS objects_src ON objects(source, source_line);"
 	"CREATE INDEX IF NOT EXISTS objects_name ON objects(name, kind);";
 
+/*
+ * Statistics for the planner.  ANALYZE of log_rows would walk every log
+ * line just to count them (a rowid table without an index), so it is
+ * left out and its row count, known from its dense ids, is written into
+ * sqlite_stat1 by hand, as SQLite documents one may.
+ */
+static int analyze_tables(struct pm_store *st, struct pm_error *err)
+{
+	static const char list[] =
+		"SELECT name FROM sqlite_schema WHERE type = 'table'"
+		" AND name NOT LIKE 'sqlite_%' AND name != 'log_rows' ORDER BY name";
+	sqlite3_stmt *q;
+	int rc = 0;
+
+	if (pm_store_exec(st, "PRAGMA analysis_limit=400;", err))
+		return err->code;
+	if (sqlite3_prepare_v2(st->db, list, -1, &q, NULL) != SQLITE_OK)
+		return pm_error_set(err, PM_EDB, "%s", sqlite3_errmsg(st->db));
+	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+		char *sql = sqlite3_mprintf("ANALYZE main.\"%w\";",
+					    (const char *)sqlite3_column_text(q, 0));
+		rc = sql ? pm_store_exec(st, sql, err)
+			 : pm_error_set(err, PM_ENOMEM, "out of memory");
+		sqlite3_free(sql);
+	}
+	sqlite3_finalize(q);
+	if (rc)
+		return rc;
+	return pm_store_exec(st,
+		"DELETE FROM sqlite_stat1 WHERE tbl = 'log_rows';"
+		"INSERT INTO sqlite_stat1(tbl, idx, stat)"
+		" SELECT 'log_rows', NULL, coalesce(max(id), 0) FROM log_rows;"
+		"ANALYZE sqlite_schema;", err);
+}
+
 int pm_store_derive(struct pm_store *st, struct pm_error *err)
 {
 	int rc = pm_store_exec(st, lookup_indexes_sql, err);
-	return rc ? rc : pm_store_exec(st, pm_schema_derived_sql, err);
+	if (!rc)
+		rc = pm_store_exec(st, pm_schema_derived_sql, err);
+	return rc ? rc : analyze_tables(st, err);
 }
 
 /* One integer from "SELECT <what> FROM <table> <tail>"; -1 when the table
