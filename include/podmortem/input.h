@@ -45,8 +45,9 @@ void pm_input_release(struct pm_input *in);
 void pm_input_init_mem(struct pm_input *in, const char *path,
 		       const void *data, size_t len, size_t max_line);
 /*
- * Next line without its "\n" (and "\r"); *line stays valid until the next
- * call.  Returns 1 for a line, 0 at end, <0 when the read failed.
+ * Next line without its "\n" (and "\r"), NUL-terminated; *line stays
+ * valid until the next call on in (it may point into the read buffer).
+ * Returns 1 for a line, 0 at end, <0 when the read failed.
  */
 int pm_input_getline(struct pm_input *in, const char **line, size_t *len);
 /* Raw bytes; returns count, 0 at end, <0 on error. */
