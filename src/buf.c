@@ -49,7 +49,7 @@ static int grow(struct pm_buf *b, size_t need)
 	return 0;
 }
 
-int pm_buf_add(struct pm_buf *b, const void *p, size_t n)
+int pm_buf_add_slow(struct pm_buf *b, const void *p, size_t n)
 {
 	if (b->err)
 		return b->err;

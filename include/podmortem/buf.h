@@ -11,6 +11,7 @@
 #define PODMORTEM_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct pm_buf {
 	char *data;   /* NULL until the first append */
@@ -26,7 +27,20 @@ void pm_buf_init(struct pm_buf *b, size_t max);
 void pm_buf_release(struct pm_buf *b);
 /* Empties the buffer and clears the sticky error; keeps the memory. */
 void pm_buf_reset(struct pm_buf *b);
-int pm_buf_add(struct pm_buf *b, const void *p, size_t n);
+int pm_buf_add_slow(struct pm_buf *b, const void *p, size_t n);
+/* Inline: the parsers' hot loops append small pieces many times a line. */
+static inline int pm_buf_add(struct pm_buf *b, const void *p, size_t n)
+{
+	if (!b->err && n <= b->max - b->len && b->len <= b->max &&
+	    b->len + n < b->alloc) {
+		if (n)
+			memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return pm_buf_add_slow(b, p, n);
+}
 int pm_buf_adds(struct pm_buf *b, const char *s);
 int pm_buf_addc_slow(struct pm_buf *b, char c);
 /* Inline: parsers add one byte at a time in their hot loops. */
