@@ -104,8 +104,8 @@ static int prepare_all(struct pm_logsink *s, struct pm_error *err)
 		" fields, template, format, stream) SELECT a, b, c, p0, p1, level, p2,"
 		" p3, d, format, stream FROM %s WHERE kind = %d",
 		"INSERT INTO log_templates(id, text) SELECT a, p0 FROM %s WHERE kind = %d",
-		"INSERT INTO log_signals(line_id, signal) SELECT a, name FROM %s"
-		" WHERE kind = %d",
+		"INSERT INTO log_signals(line_id, signal, file, time)"
+		" SELECT a, name, c, p0 FROM %s WHERE kind = %d",
 		/* json_extract as the rules would call it; json_valid first so
 		 * one malformed fields text cannot stop the load */
 		"INSERT INTO log_subjects(line_id, key, value) SELECT a, name, v FROM"
@@ -555,6 +555,9 @@ static int tag_row(struct pm_logsink *s, struct scratch *c,
 			return err->code;
 		o->a = row.a;
 		o->b = c->hits[h];
+		o->c = row.b;  /* file; the row's time text is shared */
+		o->off[T_TIME] = row.off[T_TIME];
+		o->len[T_TIME] = row.len[T_TIME];
 	}
 	if (!fields || !level || (strcmp(level, "error") && strcmp(level, "fatal") &&
 				  strcmp(level, "warning")))

@@ -753,7 +753,8 @@ static int fill_log_signals(const struct pm_ruleset *rs, struct pm_store *st,
 {
 	static const char qsql[] = "SELECT id, message, fields FROM log_rows";
 	static const char isql[] =
-		"INSERT INTO log_signals(line_id, signal) VALUES (?1, ?2)";
+		"INSERT INTO log_signals(line_id, signal, file, time)"
+		" SELECT ?1, ?2, file, time FROM log_rows WHERE id = ?1";
 	size_t nsig = json_array_size(rs->log_signals), i, k;
 	struct pm_multimatch mm;
 	struct sigline sl = { NULL, NULL, 0 };

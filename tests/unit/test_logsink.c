@@ -476,6 +476,11 @@ static void signals_like_sql(void)
 		      " EXCEPT SELECT line_id, signal FROM want)"), 0);
 	CHECK_INT(one(st, "SELECT count(*) FROM (SELECT line_id, signal FROM log_signals"
 		      " GROUP BY 1, 2 HAVING count(*) > 1)"), 0);
+	/* a tag carries its line's file and time, for counts per pod */
+	CHECK_INT(one(st, "SELECT count(*) FROM log_signals s LEFT JOIN log_rows r"
+		      " ON r.id = s.line_id WHERE s.file IS NOT r.file OR s.time IS NOT r.time"), 0);
+	CHECK(one(st, "SELECT count(*) FROM log_signals WHERE time IS NULL") > 0);
+	CHECK(one(st, "SELECT count(*) FROM log_signals WHERE time IS NOT NULL") > 0);
 	/* every signal was exercised, and not on every line */
 	CHECK_INT(one(st, "SELECT count(DISTINCT signal) FROM log_signals"), 5);
 	CHECK(one(st, "SELECT min(n) FROM (SELECT count(*) AS n FROM log_signals"
@@ -572,7 +577,7 @@ static void rules_fallback_agrees(void)
 	struct pm_results res;
 	struct pm_error err;
 	static const char *const q[] = {
-		"SELECT line_id, signal FROM log_signals ORDER BY line_id, signal",
+		"SELECT line_id, signal, file, time FROM log_signals ORDER BY line_id, signal",
 		"SELECT line_id, key, value FROM log_subjects ORDER BY line_id, key, value",
 	};
 
