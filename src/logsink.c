@@ -13,6 +13,7 @@
  */
 #include "podmortem/logsink.h"
 #include "podmortem/logbatch.h"
+#include "podmortem/logtemplate.h"
 #include "podmortem/buf.h"
 #include "podmortem/multimatch.h"
 #include "podmortem/timeutil.h"
@@ -29,7 +30,7 @@
 #define DICT_MAX_ENTRIES (1u << 18)
 #define DICT_MAX_TEXT (16u << 20)
 #define MINUTES_MAX 4096         /* per-file minutes held before a flush */
-enum { T_TIME, T_TT, T_MSG, T_FIELDS, T_PATH = 0, T_NS, T_POD, T_CONT };
+enum { T_TIME, T_TT, T_MSG, T_FIELDS, T_TMPL, T_PATH = 0, T_NS, T_POD, T_CONT };
 
 struct dict_ent {
 	uint64_t hash;
@@ -58,6 +59,8 @@ struct pm_logsink {
 	struct dict_ent *dict;
 	size_t dcap, dn;
 	struct pm_buf dtext;
+	struct pm_buf tbuf;         /* the writer's: the template being made */
+	struct pm_buf mtbuf;        /* the same, the caller's */
 	/* signals and subjects */
 	int tags;
 	struct pm_multimatch mm;
@@ -199,11 +202,46 @@ static int write_op(struct pm_logsink *s, const struct pm_logbatch *b,
 
 static int tag_row(struct pm_logsink *s, struct scratch *c,
 		   struct pm_logbatch *b, size_t i, struct pm_error *err);
+static int template_id(struct pm_logsink *s, struct pm_logbatch *b,
+		       const char *t, size_t n, int64_t *id, struct pm_error *err);
+
+/*
+ * Each row's template (given, or made from its message here, on the
+ * writer's side of the load) and its id: ids follow the rows' order, so
+ * they are the same whichever thread and batch size.
+ */
+static int templates(struct pm_logsink *s, struct pm_logbatch *b, size_t rows,
+		     struct pm_error *err)
+{
+	for (size_t i = 0; i < rows; i++) {
+		struct pm_logop *o = &b->ops[i];
+		int64_t id;
+		if (o->kind != PM_LOGOP_ROW)
+			continue;
+		if (o->off[T_TMPL] != PM_LOGOP_NONE) {
+			/* copied out: adding the template grows this arena */
+			pm_buf_reset(&s->tbuf);
+			pm_buf_add(&s->tbuf, b->arena.data + o->off[T_TMPL], o->len[T_TMPL]);
+		} else {
+			pm_log_template(&s->tbuf, b->arena.data + o->off[T_MSG],
+					o->len[T_MSG]);
+		}
+		if (pm_buf_check(&s->tbuf))
+			return pm_error_set(err, PM_ETOOBIG, "log template too big");
+		if (template_id(s, b, s->tbuf.data ? s->tbuf.data : "", s->tbuf.len,
+				&id, err))
+			return err->code;
+		b->ops[i].d = id;  /* ops may have moved */
+	}
+	return 0;
+}
 
 static int write_batch(struct pm_logsink *s, struct pm_logbatch *b,
 		       struct pm_error *err)
 {
 	size_t bi = (size_t)(b - s->b);
+	if (templates(s, b, s->tag_to[bi], err))
+		return err->code;
 	if (s->tags)
 		for (size_t i = s->tag_from[bi]; i < s->tag_to[bi]; i++)
 			if (b->ops[i].kind == PM_LOGOP_ROW &&
@@ -293,6 +331,24 @@ static void wait_idle(struct pm_logsink *s)
 		pthread_cond_wait(&s->cv, &s->mu);
 }
 
+/* The caller's share of a row's work: its tags and its template text
+ * (the writer gives the template its id, in row order). */
+static int prepare_row(struct pm_logsink *s, struct pm_logbatch *b, size_t i,
+		       struct pm_error *err)
+{
+	if (s->tags && tag_row(s, &s->scr[1], b, i, err))
+		return err->code;
+	if (b->ops[i].off[T_TMPL] != PM_LOGOP_NONE)
+		return 0;
+	pm_log_template(&s->mtbuf, b->arena.data + b->ops[i].off[T_MSG],
+			b->ops[i].len[T_MSG]);
+	if (pm_buf_check(&s->mtbuf))
+		return pm_error_set(err, PM_ETOOBIG, "log template too big");
+	/* mtbuf, not the arena, is the source: the arena may move */
+	return pm_logbatch_put(b, &b->ops[i], T_TMPL,
+			       s->mtbuf.data ? s->mtbuf.data : "", s->mtbuf.len, err);
+}
+
 /* Hands the filling batch over (or writes it here) and starts a new one. */
 static int submit(struct pm_logsink *s, struct pm_error *err)
 {
@@ -314,14 +370,14 @@ static int submit(struct pm_logsink *s, struct pm_error *err)
 	}
 	pthread_mutex_lock(&s->mu);
 	/* while the writer is still at the last batch, tag this one's rows
-	 * here: whichever thread has time does the matching */
-	while ((s->pending >= 0 || s->busy) && s->tags && next < n && !s->werr) {
+	 * and make their templates here: whichever thread has time does it */
+	while ((s->pending >= 0 || s->busy) && next < n && !s->werr) {
 		size_t stop = next + 64 < n ? next + 64 : n;
 		struct pm_error terr;
 		pthread_mutex_unlock(&s->mu);
 		for (rc = 0; next < stop && !rc; next++)
 			if (cur->ops[next].kind == PM_LOGOP_ROW)
-				rc = tag_row(s, &s->scr[1], cur, next, &terr);
+				rc = prepare_row(s, cur, next, &terr);
 		pthread_mutex_lock(&s->mu);
 		if (rc && !s->werr) {
 			s->werr_msg = terr;
@@ -403,8 +459,8 @@ static int dict_grow(struct pm_logsink *s)
 
 /* The template's id, adding a log_templates row when it is new.  Past the
  * dictionary's caps new texts still get rows, just not remembered. */
-static int template_id(struct pm_logsink *s, const char *t, size_t n,
-		       int64_t *id, struct pm_error *err)
+static int template_id(struct pm_logsink *s, struct pm_logbatch *b,
+		       const char *t, size_t n, int64_t *id, struct pm_error *err)
 {
 	uint64_t h = hash_bytes(t, n);
 	size_t j = 0;
@@ -421,10 +477,10 @@ static int template_id(struct pm_logsink *s, const char *t, size_t n,
 		}
 	}
 	*id = s->next_tmpl++;
-	if (!(o = new_op(s, PM_LOGOP_TEMPLATE, err)))
+	if (!(o = pm_logbatch_op(b, PM_LOGOP_TEMPLATE, err)))
 		return err->code;
 	o->a = *id;
-	if (put(s, o, 0, t, n, err))
+	if (pm_logbatch_put(b, o, 0, t, n, err))
 		return err->code;
 	if (s->dn < DICT_MAX_ENTRIES && s->dtext.len + n <= DICT_MAX_TEXT) {
 		size_t at = s->dtext.len;
@@ -668,6 +724,9 @@ int pm_logsink_new(struct pm_logsink **out, struct pm_store *st, int threaded,
 	pm_logbatch_init(&s->b[0], ARENA_MAX);
 	pm_logbatch_init(&s->b[1], ARENA_MAX);
 	pm_buf_init(&s->dtext, DICT_MAX_TEXT);
+	/* a template may end in one long word, as long as its message */
+	pm_buf_init(&s->tbuf, ARENA_MAX);
+	pm_buf_init(&s->mtbuf, ARENA_MAX);
 	pm_error_init(&s->werr_msg);
 	s->pending = -1;
 	s->file = -1;
@@ -714,19 +773,16 @@ int pm_logsink_file_begin(struct pm_logsink *s, const char *path,
 int pm_logsink_line(struct pm_logsink *s, const struct pm_logline *l,
 		    struct pm_error *err)
 {
-	int64_t id = s->next_row, tmpl;
+	int64_t id = s->next_row;
 	struct pm_logop *o;
 
 	if (s->file < 0)
 		return pm_error_set(err, PM_EUSAGE, "log line outside a file");
-	if (template_id(s, l->tmpl, l->tmpl_len, &tmpl, err))
-		return err->code;
 	if (!(o = new_op(s, PM_LOGOP_ROW, err)))
 		return err->code;
 	o->a = id;
 	o->b = s->file;
 	o->c = l->line;
-	o->d = tmpl;
 	o->level = l->level;
 	o->format = l->format;
 	o->stream = l->stream;
@@ -742,7 +798,8 @@ int pm_logsink_line(struct pm_logsink *s, const struct pm_logline *l,
 	}
 	if (put(s, o, T_TT, l->time_text, l->time_text_len, err) ||
 	    put(s, o, T_MSG, l->msg ? l->msg : "", l->msg ? l->msg_len : 0, err) ||
-	    put(s, o, T_FIELDS, l->fields, l->fields_len, err))
+	    put(s, o, T_FIELDS, l->fields, l->fields_len, err) ||
+	    put(s, o, T_TMPL, l->tmpl, l->tmpl_len, err))
 		return err->code;
 	s->next_row++;
 	s->nlines++;
@@ -822,6 +879,8 @@ void pm_logsink_free(struct pm_logsink *s)
 	free(s->dict);
 	free(s->min);
 	pm_buf_release(&s->dtext);
+	pm_buf_release(&s->tbuf);
+	pm_buf_release(&s->mtbuf);
 	pm_multimatch_release(&s->mm);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);

@@ -25,7 +25,7 @@ enum pm_logop_kind {
 	PM_LOGOP_SIGNAL, PM_LOGOP_SUBJECT, PM_LOGOP_MINUTE
 };
 #define PM_LOGOP_NONE UINT32_MAX  /* a part that is NULL */
-#define PM_LOGOP_PARTS 4
+#define PM_LOGOP_PARTS 5
 
 /* One write; what a, b, c, d and the text parts mean is the kind's. */
 struct pm_logop {

@@ -40,7 +40,7 @@ struct pm_logline {
 	size_t msg_len;
 	const char *fields;       /* JSON object text, or NULL */
 	size_t fields_len;
-	const char *tmpl;
+	const char *tmpl;         /* NULL: the sink makes it from msg */
 	size_t tmpl_len;
 	const char *format;       /* static */
 	int stream;               /* -1 none, 0 stdout, 1 stderr */
