@@ -2,14 +2,15 @@
  * logsink.c - log lines into the store, batched, optionally on a writer
  * thread; see logsink.h.
  *
- * The caller's thread, which also parses, gives ids, dedups templates
- * and counts minutes, appending "ops" (a file, a row, a template, ...) to
- * a batch (logbatch.h).  A full batch goes to the writer, which writes
- * each table with one INSERT ... SELECT over the batch table; two batches
- * alternate, so one fills while the other is written.  Tagging rows with
- * signals and subjects is shared: the caller tags a full batch's first
- * rows while the writer is still busy with the last one, the writer tags
- * the rest, so whichever core has room does the matching.
+ * The caller's thread, which also parses, gives row ids and counts
+ * minutes, appending "ops" (a file, a row, ...) to a batch (logbatch.h).
+ * A full batch goes to the writer, which gives templates their ids (in
+ * row order) and writes each table with one INSERT ... SELECT over the
+ * batch table; two batches alternate, so one fills while the other is
+ * written.  Tagging rows with signals and subjects and making their
+ * templates is shared: the caller does a full batch's first rows while
+ * the writer is still busy with the last one, the writer the rest, so
+ * whichever core has room does it.
  */
 #include "podmortem/logsink.h"
 #include "podmortem/logbatch.h"

@@ -8,6 +8,7 @@
  */
 #include "pmtest.h"
 #include "podmortem/logsink.h"
+#include "podmortem/logtemplate.h"
 #include "podmortem/rules.h"
 
 #include <stdint.h>
@@ -170,6 +171,8 @@ static const struct fdef files[] = {
 #define NFILES (sizeof(files) / sizeof(files[0]))
 #define MANY_MINUTES 10000
 
+static int sink_templates;  /* gen_line leaves templates to the sink */
+
 struct lbuf {
 	char msg[512], fields[768], tmpl[512], tt[64];
 	unsigned tmpl_k;
@@ -208,8 +211,8 @@ static void gen_line(struct gen *g, const struct fdef *f, int i, long *lineno,
 		l->has_time = 1;
 		l->time = 1764842400 + i;
 		snprintf(b->tmpl, sizeof(b->tmpl), "fixed <N>");
-		l->tmpl = b->tmpl;
-		l->tmpl_len = strlen(b->tmpl);
+		l->tmpl = sink_templates ? NULL : b->tmpl;
+		l->tmpl_len = sink_templates ? 0 : strlen(b->tmpl);
 		b->tmpl_k = NTMPL; /* not from the pool */
 		return;
 	}
@@ -302,6 +305,11 @@ static void gen_line(struct gen *g, const struct fdef *f, int i, long *lineno,
 	tmpl_text(b->tmpl_k, b->tmpl, sizeof(b->tmpl));
 	l->tmpl = b->tmpl;
 	l->tmpl_len = strlen(b->tmpl);
+	if (sink_templates) {
+		/* as the log parser does: the sink makes it from the message */
+		l->tmpl = NULL;
+		l->tmpl_len = 0;
+	}
 }
 
 #define SEED 0x5eedf00dull
@@ -710,6 +718,53 @@ out:
 	}
 }
 
+/* Templates the sink makes itself (tmpl NULL, the parser's way): the same
+ * with and without the thread (where the caller makes some while it
+ * waits), each the masking of its message, each text stored once. */
+static void sink_made_templates(void)
+{
+	struct pm_store *a = new_store(), *b = new_store();
+	struct pm_buf want = PM_BUF_INIT(1 << 20);
+	struct pm_error err;
+	sqlite3_stmt *q;
+	long long rows = 0, bad = 0;
+
+	pm_error_init(&err);
+	sink_templates = 1;
+	CHECK_INT(load(a, 0, &ruleset, &err), 0);
+	CHECK_INT(load(b, 1, &ruleset, &err), 0);
+	sink_templates = 0;
+	for (size_t i = 0; i < NDUMPS; i++) {
+		long long n1, n2;
+		char *x = dump(a, table_dumps[i], &n1);
+		char *y = dump(b, table_dumps[i], &n2);
+		CHECK_INT(n1, n2);
+		CHECK(!strcmp(x, y));
+		free(x);
+		free(y);
+	}
+	CHECK(sqlite3_prepare_v2(pm_store_db(b), "SELECT message, template FROM log_lines"
+				 " ORDER BY id", -1, &q, NULL) == SQLITE_OK);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(q, 0);
+		const char *t = (const char *)sqlite3_column_text(q, 1);
+		pm_log_template(&want, m ? m : "", m ? (size_t)sqlite3_column_bytes(q, 0) : 0);
+		rows++;
+		if (!t || strcmp(t, pm_buf_cstr(&want)))
+			bad++;
+	}
+	sqlite3_finalize(q);
+	pm_buf_release(&want);
+	CHECK_INT(bad, 0);
+	CHECK_INT(rows, total_lines());
+	CHECK(one(b, "SELECT count(*) FROM log_templates") > 100);
+	CHECK_INT(one(b, "SELECT count(*) FROM log_templates"),
+		  one(b, "SELECT count(DISTINCT text) FROM log_templates"));
+	CHECK_INT(one(b, "SELECT count(*) FROM log_templates WHERE text LIKE '%<N>%'") > 0, 1);
+	pm_store_close(a);
+	pm_store_close(b);
+}
+
 /* ---- 5. per-minute counts ---- */
 
 static void minutes_sum(void)
@@ -832,6 +887,7 @@ int main(void)
 	RUN(rules_fallback_agrees);
 	RUN(rows_templates_files);
 	RUN(minutes_sum);
+	RUN(sink_made_templates);
 	RUN(errors);
 	pm_store_close(st_plain);
 	pm_store_close(st_thread);
