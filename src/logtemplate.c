@@ -173,7 +173,15 @@ void pm_log_template(struct pm_buf *o, const char *s, size_t n)
 			i = j;
 			continue;
 		}
-		if (is_digit(c) && n - i >= 16 && s[i + 4] == '-' &&
+		if (!is_hex(c)) {
+			/* a word from g on: no time, id, address or number
+			 * starts so, and most words do (the common case first) */
+			size_t j = i + 1;
+			while (j < n && is_alnum((unsigned char)s[j]))
+				j++;
+			pm_buf_add(o, s + i, j - i);
+			i = j;
+		} else if (is_digit(c) && n - i >= 16 && s[i + 4] == '-' &&
 		    (m = pm_time_parse(s + i, n - i, &t, NULL)) != 0) {
 			pm_buf_add(o, "<TS>", 4);
 			i += m;
