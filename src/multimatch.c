@@ -219,3 +219,34 @@ uint32_t pm_multimatch_feed(const struct pm_multimatch *mm, uint32_t state,
 	}
 	return row / nc;
 }
+
+void pm_multimatch_feed2(const struct pm_multimatch *mm,
+			 uint32_t *sa, const void *a, size_t na,
+			 pm_multimatch_fn fa, void *arga,
+			 uint32_t *sb, const void *b, size_t nb,
+			 pm_multimatch_fn fb, void *argb)
+{
+	const unsigned char *pa = a, *pb = b;
+	const uint32_t *step = mm->step;
+	const uint8_t *cls = mm->cls;
+	uint32_t nc = mm->nclass, ra, rb;
+	size_t n = na < nb ? na : nb, i;
+
+	if (!mm->built || !mm->npat)
+		return;
+	ra = *sa * nc;
+	rb = *sb * nc;
+	for (i = 0; i < n; i++) {
+		uint32_t va = step[ra + cls[pa[i]]], vb = step[rb + cls[pb[i]]];
+		ra = va & ~STEP_HIT;
+		rb = vb & ~STEP_HIT;
+		if ((va | vb) & STEP_HIT) {
+			if (va & STEP_HIT)
+				emit_all(mm, ra / nc, fa, arga);
+			if (vb & STEP_HIT)
+				emit_all(mm, rb / nc, fb, argb);
+		}
+	}
+	*sa = pm_multimatch_feed(mm, ra / nc, pa + i, na - i, fa, arga);
+	*sb = pm_multimatch_feed(mm, rb / nc, pb + i, nb - i, fb, argb);
+}

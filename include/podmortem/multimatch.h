@@ -64,5 +64,15 @@ int pm_multimatch_build(struct pm_multimatch *mm, struct pm_error *err);
 uint32_t pm_multimatch_feed(const struct pm_multimatch *mm, uint32_t state,
 			    const void *buf, size_t n, pm_multimatch_fn fn,
 			    void *arg);
+/*
+ * Two texts fed at once, each from and into its own state (*sa, *sb),
+ * each with its own callback: the same as two pm_multimatch_feed calls,
+ * about twice as fast, as the two chains of table loads overlap.
+ */
+void pm_multimatch_feed2(const struct pm_multimatch *mm,
+			 uint32_t *sa, const void *a, size_t na,
+			 pm_multimatch_fn fa, void *arga,
+			 uint32_t *sb, const void *b, size_t nb,
+			 pm_multimatch_fn fb, void *argb);
 
 #endif

@@ -206,6 +206,25 @@ static void test_random(void)
 		memset(&h, 0, sizeof(h));
 		st = pm_multimatch_feed(&mm, PM_MULTIMATCH_START, text, cut, on_hit, &h);
 		pm_multimatch_feed(&mm, st, text + cut, tn - cut, on_hit, &h);
+		{
+			/* two at once: the text's halves against its reverse
+			 * order, in two pieces each, count as fed alone */
+			struct hits h2a, h2b, wa, wb;
+			uint32_t sa = PM_MULTIMATCH_START, sb = PM_MULTIMATCH_START;
+			size_t bn = tn - cut;
+			memset(&h2a, 0, sizeof(h2a));
+			memset(&h2b, 0, sizeof(h2b));
+			memset(&wa, 0, sizeof(wa));
+			memset(&wb, 0, sizeof(wb));
+			pm_multimatch_feed2(&mm, &sa, text, cut / 2, on_hit, &h2a,
+					    &sb, text + cut, bn / 3, on_hit, &h2b);
+			pm_multimatch_feed2(&mm, &sa, text + cut / 2, cut - cut / 2, on_hit, &h2a,
+					    &sb, text + cut + bn / 3, bn - bn / 3, on_hit, &h2b);
+			pm_multimatch_feed(&mm, PM_MULTIMATCH_START, text, cut, on_hit, &wa);
+			pm_multimatch_feed(&mm, PM_MULTIMATCH_START, text + cut, bn, on_hit, &wb);
+			CHECK(!memcmp(&h2a, &wa, sizeof(wa)));
+			CHECK(!memcmp(&h2b, &wb, sizeof(wb)));
+		}
 		for (int i = 0; i < np; i++) {
 			unsigned want = naive_count(text, tn, pats[i], plen[i]);
 			if (h.count[i] != want) {
