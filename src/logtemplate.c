@@ -7,13 +7,33 @@
 #include <stdint.h>
 #include <string.h>
 
-static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static int is_alpha(unsigned char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
-static int is_alnum(unsigned char c) { return is_digit(c) || is_alpha(c); }
-static int is_hex(unsigned char c)
-{
-	return is_digit(c) || ((c | 32) >= 'a' && (c | 32) <= 'f');
-}
+/* ASCII classes by table: every byte of every message goes through here */
+enum { C_DIGIT = 1, C_ALPHA = 2, C_HEX = 4 };
+#define D (C_DIGIT | C_HEX)
+#define H (C_ALPHA | C_HEX)
+#define A C_ALPHA
+static const unsigned char cls[256] = {
+	['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D,
+	['5'] = D, ['6'] = D, ['7'] = D, ['8'] = D, ['9'] = D,
+	['a'] = H, ['b'] = H, ['c'] = H, ['d'] = H, ['e'] = H, ['f'] = H,
+	['A'] = H, ['B'] = H, ['C'] = H, ['D'] = H, ['E'] = H, ['F'] = H,
+	['g'] = A, ['h'] = A, ['i'] = A, ['j'] = A, ['k'] = A, ['l'] = A,
+	['m'] = A, ['n'] = A, ['o'] = A, ['p'] = A, ['q'] = A, ['r'] = A,
+	['s'] = A, ['t'] = A, ['u'] = A, ['v'] = A, ['w'] = A, ['x'] = A,
+	['y'] = A, ['z'] = A,
+	['G'] = A, ['H'] = A, ['I'] = A, ['J'] = A, ['K'] = A, ['L'] = A,
+	['M'] = A, ['N'] = A, ['O'] = A, ['P'] = A, ['Q'] = A, ['R'] = A,
+	['S'] = A, ['T'] = A, ['U'] = A, ['V'] = A, ['W'] = A, ['X'] = A,
+	['Y'] = A, ['Z'] = A,
+};
+#undef D
+#undef H
+#undef A
+
+static int is_digit(unsigned char c) { return cls[c] & C_DIGIT; }
+static int is_alpha(unsigned char c) { return cls[c] & C_ALPHA; }
+static int is_alnum(unsigned char c) { return cls[c] & (C_DIGIT | C_ALPHA); }
+static int is_hex(unsigned char c) { return cls[c] & C_HEX; }
 
 static size_t match_uuid(const char *s, size_t n)
 {
