@@ -1106,6 +1106,40 @@ static void findings(struct page *p, json_t *m)
 	add(p, "</section>\n");
 }
 
+/* A titled table of JSON rows: one column per key, escaped text, or the
+ * value as value_html shows it; mono for names and paths. */
+enum { TC_MONO = 1, TC_VALUE = 2 };
+struct tcol {
+	const char *key;
+	enum lbl label;
+	int how;
+};
+
+static void json_table(struct page *p, enum lbl title, json_t *rows,
+		       const struct tcol *cols, size_t ncols)
+{
+	size_t i;
+	json_t *v;
+
+	pm_buf_addf(p->b, "<h3>%s</h3>\n<table><thead><tr>", L(p, title));
+	for (size_t c = 0; c < ncols; c++)
+		pm_buf_addf(p->b, "<th>%s</th>", L(p, cols[c].label));
+	add(p, "</tr></thead><tbody>\n");
+	json_array_foreach(rows, i, v) {
+		add(p, "<tr>");
+		for (size_t c = 0; c < ncols; c++) {
+			add(p, cols[c].how & TC_MONO ? "<td class=\"mono\">" : "<td>");
+			if (cols[c].how & TC_VALUE)
+				value_html(p, json_object_get(v, cols[c].key));
+			else
+				esc(p, js(v, cols[c].key));
+			add(p, "</td>");
+		}
+		add(p, "</tr>\n");
+	}
+	add(p, "</tbody></table>\n");
+}
+
 static void coverage(struct page *p, json_t *m)
 {
 	json_t *gaps = json_object_get(m, "gaps"), *sk = json_object_get(m, "skipped");
@@ -1116,36 +1150,18 @@ static void coverage(struct page *p, json_t *m)
 	if (!json_array_size(gaps))
 		pm_buf_addf(p->b, "<p>%s</p>\n", L(p, L_GAPS_NONE));
 	else {
-		pm_buf_addf(p->b, "<h3>%s</h3>\n<table><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-			    "<th>%s</th></tr></thead><tbody>\n", L(p, L_GAPS), L(p, L_CATEGORY),
-			    L(p, L_FILE), L(p, L_LINE), L(p, L_REASON));
-		json_array_foreach(gaps, i, v) {
-			add(p, "<tr><td>");
-			esc(p, js(v, "category"));
-			add(p, "</td><td class=\"mono\">");
-			esc(p, js(v, "path"));
-			add(p, "</td><td>");
-			value_html(p, json_object_get(v, "line"));
-			add(p, "</td><td>");
-			esc(p, js(v, "reason"));
-			add(p, "</td></tr>\n");
-		}
-		add(p, "</tbody></table>\n");
+		static const struct tcol cols[] = {
+			{ "category", L_CATEGORY, 0 }, { "path", L_FILE, TC_MONO },
+			{ "line", L_LINE, TC_VALUE }, { "reason", L_REASON, 0 },
+		};
+		json_table(p, L_GAPS, gaps, cols, sizeof(cols) / sizeof(cols[0]));
 	}
 	if (json_array_size(sk)) {
-		pm_buf_addf(p->b, "<h3>%s</h3>\n<table><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-			    "</tr></thead><tbody>\n", L(p, L_SKIPPED), L(p, L_RULE), L(p, L_SECTION),
-			    L(p, L_REASON));
-		json_array_foreach(sk, i, v) {
-			add(p, "<tr><td class=\"mono\">");
-			esc(p, js(v, "rule"));
-			add(p, "</td><td class=\"mono\">");
-			esc(p, js(v, "section"));
-			add(p, "</td><td>");
-			esc(p, js(v, "reason"));
-			add(p, "</td></tr>\n");
-		}
-		add(p, "</tbody></table>\n");
+		static const struct tcol cols[] = {
+			{ "rule", L_RULE, TC_MONO }, { "section", L_SECTION, TC_MONO },
+			{ "reason", L_REASON, 0 },
+		};
+		json_table(p, L_SKIPPED, sk, cols, sizeof(cols) / sizeof(cols[0]));
 	}
 	if (json_array_size(re)) {
 		pm_buf_addf(p->b, "<h3>%s</h3>\n<ul>", L(p, L_RULE_ERRORS));
